@@ -1,0 +1,107 @@
+"""The ``manchette`` command line: build, update and inspect the index."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from search import store
+from search.engine import Engine
+
+from . import pipeline
+from .progress import Progress
+
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, help="Index folder (default: $MANCHETTE_INDEX or ./index).",
+)
+
+
+def index_dir_or_default(index_dir: Path | None) -> Path:
+    return index_dir or store.default_index_dir()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="manchette")
+def cli():
+    """Manchette: search French news archives."""
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@INDEX_OPTION
+@click.option("--update", is_flag=True, help="Incremental: add new, replace changed, remove vanished articles.")
+@click.option("--workers", type=click.IntRange(1, 64), default=lambda: min(os.cpu_count() or 1, 4),
+              show_default="number of cores, at most 4", help="Worker processes for analysis.")
+@click.option("--no-persons", is_flag=True, help="Skip person extraction (fastest rebuild).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad input; the live index stays as it was.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def index_command(paths, index_dir, update, workers, no_persons, strict, quiet):
+    """Index the articles in PATHS (files or folders; .txt, .json, .jsonl, .html, .warc, and .gz of them).
+
+    Without --update, the index is rebuilt beside the live one and swapped in
+    only when complete: an interruption leaves the previous index answering.
+    """
+    index_dir = index_dir_or_default(index_dir)
+    progress = Progress() if not quiet else (lambda phase, done, total: None)
+    options = pipeline.Options(
+        workers=workers, entities=not no_persons, strict=strict,
+        on_problem=lambda problem: click.echo(str(problem), err=True), progress=progress,
+    )
+    run = pipeline.update if update else pipeline.build
+    try:
+        report = run([Path(p) for p in paths], index_dir, options)
+    except store.IndexLocked as exc:
+        raise click.ClickException(str(exc))
+    except pipeline.StrictStop as exc:
+        click.echo(f"stopped (--strict) at: {exc}; the live index is unchanged", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the previous index is unchanged", err=True)
+        sys.exit(130)
+    finally:
+        if hasattr(progress, "close"):
+            progress.close()
+    click.echo(_summary(report, index_dir))
+    sys.exit(1 if report.failed else 0)
+
+
+def _summary(report: pipeline.Report, index_dir: Path) -> str:
+    parts = [f"read {report.read}", f"indexed {report.indexed}", f"updated {report.updated}",
+             f"removed {report.removed}"]
+    if report.unchanged:
+        parts.append(f"unchanged {report.unchanged}")
+    parts += [f"skipped {report.skipped}", f"failed {report.failed}"]
+    if report.undated:
+        parts.append(f"dates not understood {report.undated}")
+    parts += [f"elapsed {report.elapsed:.1f}s", f"{report.rate:,.0f} docs/s"]
+    return f"{index_dir}: " + ", ".join(parts)
+
+
+@cli.command("stats")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats_command(index_dir, as_json):
+    """Articles, languages, top sources, date range and size of the index."""
+    try:
+        stats = Engine(index_dir_or_default(index_dir)).stats()
+    except store.NoIndex as exc:
+        raise click.ClickException(str(exc))
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(_format_stats(stats))
+
+
+def _format_stats(stats: dict) -> str:
+    lines = [f"articles: {stats['articles']}"]
+    lines.append("languages: " + ", ".join(f"{k} {v}" for k, v in stats.get("langs", {}).items()))
+    span = stats.get("date_range") or {}
+    lines.append(f"dates: {span.get('from') or '?'} .. {span.get('to') or '?'} ({stats.get('undated', 0)} undated)")
+    lines.append("top sources:")
+    lines += [f"  {s['count']:>7}  {s['value']}" for s in stats.get("top_sources", [])]
+    lines.append(f"size on disk: {stats.get('size_bytes', 0) / 1e6:.1f} MB")
+    return "\n".join(lines)

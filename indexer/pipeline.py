@@ -1,0 +1,276 @@
+"""Readers -> enrichment -> writer: a full rebuild or an incremental update.
+
+Enrichment (language, persons, topics) runs in a pool of worker processes;
+persons are then merged across the whole archive (one person, one value)
+before anything is written, which is why articles are read first and written
+last.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from search import store
+from search.document import Article
+from search.persons import PersonRegistry
+from search.sources import normalize_source
+
+from .enrich.language import detect_language
+from .enrich.persons import PersonExtractor, build_registry, canonicalize
+from .enrich.topics import TopicAssigner
+from .readers import Problem, read_paths
+
+BATCH = 64
+
+
+class StrictStop(Exception):
+    """--strict: the first problem ends the run (the live index is untouched)."""
+
+
+@dataclass
+class Report:
+    read: int = 0
+    indexed: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    undated: int = 0          # a date was printed but could not be read
+    elapsed: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return (self.indexed + self.updated) / self.elapsed if self.elapsed else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "read": self.read, "indexed": self.indexed, "updated": self.updated, "removed": self.removed,
+            "unchanged": self.unchanged, "skipped": self.skipped, "failed": self.failed,
+            "undated": self.undated, "elapsed_s": round(self.elapsed, 2), "docs_per_s": round(self.rate, 1),
+        }
+
+
+@dataclass
+class Options:
+    workers: int = 1
+    entities: bool = True      # person extraction (spaCy); off for the fastest rebuild
+    strict: bool = False
+    on_problem: Callable[[Problem], None] = lambda problem: None
+    progress: Callable[[str, int, int], None] = lambda phase, done, total: None
+
+
+# --- reading ----------------------------------------------------------------------
+
+def read_articles(paths: list[Path], report: Report, options: Options) -> list[Article]:
+    """Every readable article once; each bad input becomes one reported problem."""
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for item in read_paths(paths):
+        if isinstance(item, Article):
+            first = seen.get(item.id)
+            if first is None:
+                seen[item.id] = item.origin
+                articles.append(item)
+                report.read += 1
+                report.undated += bool(item.date_text and item.published is None)
+                continue
+            item = Problem(item.origin, f"duplicate id {item.id!r} (already read from {first}); not indexed")
+        _problem(item, report, options)
+    return articles
+
+
+def _problem(problem: Problem, report: Report, options: Options) -> None:
+    if problem.skipped:
+        report.skipped += 1
+    else:
+        report.failed += 1
+    report.problems.append(problem)
+    options.on_problem(problem)
+    if options.strict and not problem.skipped:
+        raise StrictStop(str(problem))
+
+
+# --- enrichment ---------------------------------------------------------------------
+
+class _Enricher:
+    """Per-process enrichment state: models load once per worker, lazily."""
+
+    def __init__(self, cache_dir: Path | None, entities: bool):
+        self.cache_dir = cache_dir
+        self.entities = entities
+        self._persons = None
+        self._topics = None
+
+    def __call__(self, batch: list[Article]) -> list[tuple[str, list[str], list[str]]]:
+        if self._topics is None:
+            self._topics = TopicAssigner()
+            if self.entities:
+                self._persons = PersonExtractor(cache_dir=self.cache_dir)
+        langs = [detect_language(a.title, a.body, a.lang) for a in batch]
+        for article, lang in zip(batch, langs):
+            article.lang = lang
+        persons = self._persons.extract(batch) if self._persons else [[] for _ in batch]
+        topics = [self._topics.assign(a) for a in batch]
+        return list(zip(langs, persons, topics))
+
+
+_worker_enricher: _Enricher | None = None
+
+
+def _init_worker(cache_dir, entities):
+    global _worker_enricher
+    _worker_enricher = _Enricher(cache_dir, entities)
+
+
+def _enrich_in_worker(batch):
+    return _worker_enricher(batch)
+
+
+def enrich(articles: list[Article], cache_dir: Path | None, options: Options) -> None:
+    """Fill lang, persons (as extracted, per article) and topics, in place."""
+    batches = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+    done = 0
+    options.progress("enrich", 0, len(articles))
+    if options.workers > 1 and len(batches) > 1:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(options.workers, _init_worker, (cache_dir, options.entities)) as pool:
+            results = pool.imap(_enrich_in_worker, batches)
+            for batch, result in zip(batches, results):
+                done = _apply(batch, result, done, len(articles), options)
+    else:
+        enricher = _Enricher(cache_dir, options.entities)
+        for batch in batches:
+            done = _apply(batch, enricher(batch), done, len(articles), options)
+
+
+def _apply(batch, result, done, total, options) -> int:
+    for article, (lang, persons, topics) in zip(batch, result):
+        article.lang, article.persons, article.topics = lang, persons, topics
+    done += len(batch)
+    options.progress("enrich", done, total)
+    return done
+
+
+# --- writing --------------------------------------------------------------------------
+
+def _merge_persons(articles: list[Article], kept: Iterable[list[str]] = ()) -> PersonRegistry:
+    """One person, one value across the archive; rewrites each article's list."""
+    fresh = [a.persons for a in articles]
+    registry = build_registry([*kept, *fresh])
+    for article, names in zip(articles, canonicalize(fresh, registry)):
+        article.persons = names
+    return registry
+
+
+def _source_names(articles: Iterable[Article], previous: dict | None = None) -> dict[str, str]:
+    """key -> display name: the alias table's, else the most frequent spelling."""
+    counts: dict[str, dict[str, int]] = {k: dict(v) for k, v in (previous or {}).items()}
+    for article in articles:
+        normalized = normalize_source(article.source)
+        if normalized:
+            key, display = normalized
+            spellings = counts.setdefault(key, {})
+            spellings[display] = spellings.get(display, 0) + 1
+    return counts
+
+
+def _meta(source_counts: dict, registry: PersonRegistry, report: Report) -> dict:
+    names = {key: max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0]
+             for key, spellings in source_counts.items()}
+    return {
+        "sources": names,
+        "source_spellings": source_counts,
+        "persons": registry.to_dict(),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "last_run": report.to_dict(),
+    }
+
+
+def _write(writer: store.ArticleWriter, articles: list[Article], registry: PersonRegistry,
+           options: Options, replace: bool) -> None:
+    add = writer.replace if replace else writer.add
+    variants = {name: registry.variants(name) for a in articles for name in a.persons}
+    options.progress("write", 0, len(articles))
+    for number, article in enumerate(articles, 1):
+        add(store.article_fields(article, variants))
+        if number % 500 == 0:
+            options.progress("write", number, len(articles))
+    options.progress("write", len(articles), len(articles))
+    options.progress("commit", 0, 1)
+    writer.commit()
+
+
+def _cache_dir(index_dir: Path) -> Path:
+    path = index_dir / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build(paths: list[Path], index_dir: Path, options: Options) -> Report:
+    """Full rebuild beside the live index, swapped in only when complete."""
+    started = time.monotonic()
+    report = Report()
+    with store.write_lock(index_dir):
+        articles = read_articles(paths, report, options)
+        enrich(articles, _cache_dir(index_dir), options)
+        registry = _merge_persons(articles)
+        with store.new_generation(index_dir) as generation:
+            writer = store.ArticleWriter(store.open_for_writing(generation), procs=min(options.workers, 2))
+            _write(writer, articles, registry, options, replace=False)
+            store.save_meta(generation, _meta(_source_names(articles), registry, report))
+        report.indexed = len(articles)
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _under(origin: str, roots: list[Path]) -> bool:
+    return any(origin == str(root) or origin.startswith(str(root).rstrip("/") + "/") for root in roots)
+
+
+def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
+    """Add new articles, replace changed ones, remove those gone from the given roots."""
+    if store.current_generation(index_dir) is None:
+        return build(paths, index_dir, options)
+    started = time.monotonic()
+    report = Report()
+    with store.write_lock(index_dir):
+        generation, ix = store.open_generation(index_dir)
+        meta = store.read_meta(generation)
+        old_registry = PersonRegistry.from_dict(meta.get("persons", {}))
+        existing = store.stored_entries(ix)
+        articles = read_articles(paths, report, options)
+        changed = [a for a in articles if existing.get(a.id, ("",))[0] != a.content_hash()]
+        report.unchanged = len(articles) - len(changed)
+        roots = [p.resolve() for p in paths]
+        seen = {a.id for a in articles}
+        gone = [i for i, (_, origin) in existing.items() if i not in seen and _under(origin, roots)]
+        enrich(changed, _cache_dir(index_dir), options)
+        kept = _kept_persons(ix, old_registry, {a.id for a in changed} | set(gone))
+        registry = _merge_persons(changed, kept)
+        writer = store.ArticleWriter(ix)
+        for article_id in gone:
+            writer.delete(article_id)
+        _write(writer, changed, registry, options, replace=True)
+        report.updated = sum(1 for a in changed if a.id in existing)
+        report.indexed = len(changed) - report.updated
+        report.removed = len(gone)
+        sources = _source_names(changed, meta.get("source_spellings"))
+        store.save_meta(generation, _meta(sources, registry, report))
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _kept_persons(ix, registry: PersonRegistry, replaced: set[str]) -> list[list[str]]:
+    """Persons of the articles an update leaves alone, as display names."""
+    kept = []
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            if fields["id"] in replaced or not fields.get("person"):
+                continue
+            kept.append([registry.canonical(key) or key for key in fields["person"].split(",")])
+    return kept

@@ -1,0 +1,53 @@
+"""Progress for long runs: a live line on a terminal, plain lines in logs."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+PHASES = {"enrich": "Analyse", "write": "Écriture", "commit": "Fusion des segments"}
+
+
+class Progress:
+    """Called as ``progress(phase, done, total)``; shows rate and ETA."""
+
+    def __init__(self, stream=None, interval: float = 5.0):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.interval = interval
+        self.phase = None
+        self.started = self.last = 0.0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if phase != self.phase:
+            self._end_line()
+            self.phase, self.started, self.last = phase, now, 0.0
+        if done < total and now - self.last < (0.2 if self.tty else self.interval):
+            return
+        self.last = now
+        click.echo(self._line(phase, done, total, now), file=self.stream, nl=not self.tty)
+        if self.tty:
+            self.stream.flush()
+
+    def _line(self, phase: str, done: int, total: int, now: float) -> str:
+        label = PHASES.get(phase, phase)
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        if phase == "commit":
+            return f"\r{label}…" if self.tty else f"{label}…"
+        eta = (total - done) / rate if rate and done < total else 0
+        width = 30
+        filled = int(width * done / total) if total else width
+        bar = "█" * filled + "·" * (width - filled) if self.tty else ""
+        text = f"{label:<10} {bar} {done}/{total}  {rate:,.0f} art./s  reste {int(eta) // 60}:{int(eta) % 60:02d}"
+        return "\r" + text if self.tty else text
+
+    def _end_line(self) -> None:
+        if self.tty and self.phase is not None:
+            click.echo("", file=self.stream)
+
+    def close(self) -> None:
+        self._end_line()
+        self.phase = None

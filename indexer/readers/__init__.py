@@ -1,0 +1,67 @@
+"""Readers turn input files into articles. One module per format.
+
+Every reader module has ``SUFFIXES`` (lower-case file endings it takes, e.g.
+``(".txt",)``; ``.gz`` variants are implied) and
+``read(path: Path, relative: str) -> Iterator[Article | Problem]``, where
+``relative`` is the path relative to the root the user named. A reader never
+raises for bad content: it yields a :class:`Problem` and goes on.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from search.document import Article
+
+from . import jsonl, text
+from .base import Problem
+
+READERS = [text, jsonl]
+
+try:  # the web-page readers arrive with their own dependencies
+    from . import html, warc
+    READERS += [html, warc]
+except ImportError:  # pragma: no cover - only while those modules are absent
+    pass
+
+
+def reader_for(path: Path):
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for reader in READERS:
+        if name.endswith(tuple(reader.SUFFIXES)):
+            return reader
+    return None
+
+
+def input_files(root: Path) -> Iterator[Path]:
+    """A file, or every file under a folder (sorted, so runs repeat)."""
+    if root.is_file():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def read_paths(roots: list[Path]) -> Iterator[Article | Problem]:
+    """Every article under the given roots, and a Problem for each bad input."""
+    for root in roots:
+        if not root.exists():
+            yield Problem(str(root), "no such file or folder")
+            continue
+        base = root.parent if root.is_file() else root
+        for path in input_files(root):
+            reader = reader_for(path)
+            if reader is None:
+                yield Problem(str(path), "not a format manchette reads", skipped=True)
+                continue
+            relative = path.relative_to(base).as_posix()
+            try:
+                yield from reader.read(path, relative)
+            except OSError as exc:
+                yield Problem(str(path), f"cannot read: {exc.strerror or exc}")

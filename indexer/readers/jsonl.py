@@ -1,0 +1,123 @@
+"""JSON Lines and JSON arrays of article records.
+
+Keys: ``id``, ``title``, ``text`` (or ``body``), ``source``, ``published``,
+``url``, ``lang`` (or ``lang_hint``), ``author`` and any ``extra`` keys;
+``extra.section`` and ``extra.tags`` become section and tags.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+from search.dates import parse_date
+from search.document import Article
+
+from .base import Problem, article_id
+from .decoding import DecodeError, decode, read_bytes
+
+SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+def read(path: Path, relative: str) -> Iterator[Article | Problem]:
+    try:
+        data = read_bytes(path)
+        if not data.strip():
+            raise DecodeError("empty file")
+        content = decode(data)
+    except DecodeError as exc:
+        yield Problem(str(path), str(exc))
+        return
+    origin = str(path.resolve())
+    for location, record in _records(path, content):
+        if isinstance(record, Problem):
+            yield record
+            continue
+        item = to_article(record, location, article_id(relative))
+        if isinstance(item, Article):
+            item.origin = origin
+        yield item
+
+
+def _records(path: Path, content: str):
+    stripped = content.lstrip()
+    if stripped.startswith("[") or (path.name.lower().removesuffix(".gz").endswith(".json")
+                                   and not _is_lines(stripped)):
+        yield from _array_records(path, content)
+        return
+    # split("\n"), not splitlines(): records may hold U+2028 inside strings.
+    for number, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        location = f"{path}:{number}"
+        try:
+            yield location, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield location, Problem(location, f"malformed JSON: {exc.msg} (column {exc.colno})")
+
+
+def _is_lines(text: str) -> bool:
+    first = text.split("\n", 1)[0].strip()
+    try:
+        return isinstance(json.loads(first), dict) and "\n" in text.strip()
+    except json.JSONDecodeError:
+        return False
+
+
+def _array_records(path: Path, content: str):
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        location = f"{path}:{exc.lineno}"
+        yield location, Problem(location, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        return
+    records = data if isinstance(data, list) else [data]
+    for index, record in enumerate(records):
+        yield f"{path}[{index}]", record
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _tags(value) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [t.strip() for t in value if isinstance(t, str) and t.strip()]
+
+
+def to_article(record, location: str, file_id: str) -> Article | Problem:
+    if not isinstance(record, dict):
+        return Problem(location, "a record must be a JSON object")
+    body = _text(record.get("text")) or _text(record.get("body"))
+    if not body:
+        return Problem(location, "record has no text")
+    extra = record.get("extra") if isinstance(record.get("extra"), dict) else {}
+    ident = record.get("id")
+    if isinstance(ident, (int, float)) and not isinstance(ident, bool):
+        ident = str(ident)
+    if not isinstance(ident, str) or not ident.strip():
+        # An id-less record still gets a stable id: its place in its file.
+        ident = f"{file_id}#{location.rsplit(':', 1)[-1].rsplit('[', 1)[-1].rstrip(']')}"
+    published = date_text = None
+    raw_date = _text(record.get("published")) or _text(record.get("date"))
+    if raw_date:
+        parsed = parse_date(raw_date)
+        published = parsed.value if parsed else None
+        date_text = raw_date if published is None else None
+    return Article(
+        id=ident.strip(),
+        title=_text(record.get("title")),
+        body=body,
+        source=_text(record.get("source")) or None,
+        published=published,
+        date_text=date_text,
+        url=_text(record.get("url")) or None,
+        lang=_text(record.get("lang")) or _text(record.get("lang_hint")) or None,
+        author=_text(record.get("author")) or _text(extra.get("author")) or None,
+        section=_text(extra.get("section")) or _text(record.get("section")) or None,
+        tags=_tags(extra.get("tags")) or _tags(record.get("tags")),
+        extra=extra,
+    )

@@ -1,0 +1,38 @@
+"""The article: what readers produce, enrichment completes and the index stores."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    body: str
+    source: str | None = None          # as printed; normalised by search.sources
+    published: datetime | None = None  # timezone-aware, UTC
+    date_text: str | None = None       # the date as printed, kept when no full date could be read
+    url: str | None = None
+    lang: str | None = None            # declared by the record; detection fills `lang` when absent
+    author: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    comments: str = ""
+    comment_count: int = 0
+    origin: str = ""                   # absolute path of the file it came from (for --update)
+    # Filled by enrichment:
+    persons: list[str] = field(default_factory=list)   # canonical names
+    topics: list[str] = field(default_factory=list)    # taxonomy keys, main topic first
+    extra: dict = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """Changes whenever anything a reader extracted changes (for --update)."""
+        h = hashlib.blake2b(digest_size=16)
+        for part in (self.title, self.body, self.source or "", self.published.isoformat() if self.published else "",
+                     self.date_text or "", self.url or "", self.lang or "", self.author or "",
+                     self.section or "", "\x1f".join(self.tags), self.comments):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x1e")
+        return h.hexdigest()

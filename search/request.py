@@ -1,0 +1,189 @@
+"""A search request in, one result object out: the contract every front end uses.
+
+The web page, the JSON endpoint and the CLI all build a :class:`SearchRequest`
+(from query-string parameters or options) and render the same
+:class:`SearchResult`; ``SearchResult.to_dict()`` *is* the JSON document.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import parse_period
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+DEFAULT_PER_PAGE = 10
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 1000
+
+
+class BadParameter(ValueError):
+    """A parameter value that cannot be used; ``name`` says which one."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""
+    sources: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    facet_size: int = DEFAULT_FACET_SIZE
+    variants: bool = True        # expand person names to their known spellings
+    comments: bool = False       # also search reader comments
+
+    @classmethod
+    def from_params(cls, params) -> "SearchRequest":
+        """From a mapping with ``getlist`` (Flask's request.args) or of lists.
+
+        Unknown keys are ignored; bad values raise :class:`BadParameter`.
+        """
+        def getlist(name: str) -> list[str]:
+            if hasattr(params, "getlist"):
+                values = params.getlist(name)
+            else:
+                values = params.get(name, [])
+                values = [values] if isinstance(values, str) else list(values)
+            return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+        def one(name: str) -> str | None:
+            values = getlist(name)
+            return values[-1] if values else None
+
+        request = cls(
+            query=(one("q") or "")[:10_000],
+            sources=getlist("source"),
+            persons=getlist("person"),
+            topics=getlist("topic"),
+            langs=getlist("lang"),
+            date_from=_date_bound("from", one("from"), start=True),
+            date_to=_date_bound("to", one("to"), start=False),
+            sort=_choice("sort", one("sort"), SORTS, "relevance"),
+            page=_integer("page", one("page"), 1, 1, MAX_PAGE),
+            per_page=_integer("per_page", one("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+            facet_size=_integer("facet_size", one("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
+            variants=_flag("variants", one("variants"), True),
+            comments=_flag("comments", one("comments"), False),
+        )
+        if request.date_from and request.date_to and request.date_from > request.date_to:
+            raise BadParameter("from", "the start date is after the end date")
+        return request
+
+    def filters(self) -> dict[str, list[str]]:
+        return {"source": self.sources, "person": self.persons, "topic": self.topics, "lang": self.langs}
+
+
+def _integer(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(name, f"expected a whole number, got {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise BadParameter(name, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _choice(name: str, raw: str | None, choices: tuple[str, ...], default: str) -> str:
+    if raw is None:
+        return default
+    if raw not in choices:
+        raise BadParameter(name, f"must be one of {', '.join(choices)}, got {raw[:40]!r}")
+    return raw
+
+
+def _flag(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on", "oui"):
+        return True
+    if lowered in ("0", "false", "no", "off", "non"):
+        return False
+    raise BadParameter(name, f"expected true or false, got {raw[:40]!r}")
+
+
+def _date_bound(name: str, raw: str | None, start: bool) -> date | None:
+    """``from``/``to`` take a day, a month or a year; a month ``to`` means its last day."""
+    if raw is None:
+        return None
+    period = parse_period(raw)
+    if period is None:
+        raise BadParameter(name, f"not a date: {raw[:40]!r} (use 2025, 2025-08, 2025-08-15 or 15/08/2025)")
+    return period.start if start else period.end
+
+
+@dataclass
+class FacetValue:
+    value: str        # display form (what a user reads and sends back)
+    count: int
+    selected: bool
+    key: str = ""     # folded key; not part of the JSON document
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+@dataclass
+class Facet:
+    values: list[FacetValue]
+    total_values: int
+    extra: dict = field(default_factory=dict)   # e.g. the date facet's interval and undated count
+
+    def to_dict(self) -> dict:
+        return {"values": [v.to_dict() for v in self.values], "total_values": self.total_values, **self.extra}
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    source: str | None
+    published: str | None     # ISO 8601 UTC, or None
+    url: str | None
+    lang: str
+    persons: list[str]
+    topics: list[str]
+    score: float
+    snippet: str              # HTML: escaped article text with <mark> around matches
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title": self.title, "source": self.source, "published": self.published,
+            "url": self.url, "lang": self.lang, "persons": self.persons, "topics": self.topics,
+            "score": round(self.score, 4), "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    notice: str | None
+    suggestion: str | None
+    hits: list[Hit]
+    facets: dict[str, Facet]
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query, "total": self.total, "page": self.page, "per_page": self.per_page,
+            "took_ms": round(self.took_ms, 2), "notice": self.notice, "suggestion": self.suggestion,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {name: facet.to_dict() for name, facet in self.facets.items()},
+        }

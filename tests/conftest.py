@@ -1,0 +1,51 @@
+"""Shared fixtures: real indexes built through the pipeline from ../shared data."""
+from __future__ import annotations
+
+import gzip
+import itertools
+from pathlib import Path
+
+import pytest
+
+from indexer import pipeline
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus" / "fr-news.jsonl.gz"
+CORPUS_SUBSET = 2000
+
+
+def corpus_lines(count: int, start: int = 0) -> list[str]:
+    with gzip.open(CORPUS, "rt", encoding="utf-8", newline="\n") as handle:
+        return list(itertools.islice(handle, start, start + count))
+
+
+def build_index(paths: list[Path], index_dir: Path, **options) -> pipeline.Report:
+    options.setdefault("workers", 2)
+    return pipeline.build(paths, index_dir, pipeline.Options(**options))
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """The five seed articles, indexed with persons and topics."""
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    report = build_index([SEEDS], index_dir, workers=1)
+    assert report.indexed == 5 and report.failed == 0
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def corpus_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "fr-news-subset.jsonl"
+    path.write_text("".join(corpus_lines(CORPUS_SUBSET)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, corpus_file) -> Path:
+    """The seeds plus the first 2,000 corpus records, with persons and topics."""
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    report = build_index([SEEDS, corpus_file], index_dir)
+    assert report.failed == 0
+    return index_dir

@@ -1,0 +1,48 @@
+"""The web front end: HTML pages, the JSON API, CSV and Atom exports.
+
+Every view builds one data context (:mod:`web.context`) and renders it as HTML
+(:mod:`web.views`) or JSON (:mod:`web.api`); nothing here writes the index.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from search.store import default_index_dir
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application; ``config`` may set ``INDEX_DIR`` and any Flask setting."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR=default_index_dir())
+    if config:
+        app.config.update(config)
+    app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    from . import api, errors, feeds, formatting, links, openapi, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(openapi.bp)
+    formatting.register(app)
+    links.register(app)
+    errors.register(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _security_headers(response):
+    # Article text comes from scraped pages: even if something slipped through
+    # escaping, the browser must not run or embed anything not served by us.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
