@@ -28,10 +28,14 @@ class Article:
     extra: dict = field(default_factory=dict)
 
     def content_hash(self) -> str:
-        """Changes whenever anything a reader extracted changes (for --update)."""
+        """Changes whenever anything a reader extracted changes (for --update).
+
+        ``lang`` is left out: enrichment overwrites it with the detected
+        language, and the text it is detected from is already covered.
+        """
         h = hashlib.blake2b(digest_size=16)
         for part in (self.title, self.body, self.source or "", self.published.isoformat() if self.published else "",
-                     self.date_text or "", self.url or "", self.lang or "", self.author or "",
+                     self.date_text or "", self.url or "", self.author or "",
                      self.section or "", "\x1f".join(self.tags), self.comments):
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x1e")

@@ -1,0 +1,184 @@
+"""`manchette index` / `stats` end to end: rebuild, update, lock, swap, bad input."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import PROJECT, SEEDS, corpus_lines
+from manchette_cli import cli
+from search import store
+
+
+def run(*args: str) -> "click.testing.Result":
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def live_ids(index_dir: Path) -> set[str]:
+    _, ix = store.open_generation(index_dir)
+    return set(store.stored_entries(ix))
+
+
+def spawn(*args: str, **kwargs) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT))
+    return subprocess.Popen([sys.executable, "-m", "manchette_cli", *args], env=env, cwd=PROJECT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    root = tmp_path / "archive"
+    shutil.copytree(SEEDS, root)
+    return root
+
+
+def test_index_then_stats(archive, tmp_path):
+    index_dir = tmp_path / "idx"
+    result = run("index", str(archive), "--index", str(index_dir), "--workers", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert "read 5, indexed 5, updated 0, removed 0, skipped 0, failed 0" in result.output
+    stats = json.loads(run("stats", "--index", str(index_dir), "--json").output)
+    assert stats["articles"] == 5
+    assert {s["value"] for s in stats["top_sources"]} == {"Chas Pravdy"}
+
+
+def test_index_location_from_environment(archive, tmp_path, monkeypatch):
+    monkeypatch.setenv("MANCHETTE_INDEX", str(tmp_path / "from-env"))
+    assert run("index", str(archive), "--workers", "1", "-q").exit_code == 0
+    assert live_ids(tmp_path / "from-env") == {p.stem for p in SEEDS.glob("*.txt")}
+
+
+def test_update_adds_replaces_and_removes(archive, tmp_path):
+    index_dir = tmp_path / "idx"
+    assert run("index", str(archive), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    (archive / "003_557e849e480eec8d.txt").unlink()
+    changed = archive / "002_d5ed4a4cd01b391f.txt"
+    changed.write_text(changed.read_text("utf-8") + "\n\nUn paragraphe ajouté sur les zibelines.\n", "utf-8")
+    (archive / "sub").mkdir()
+    (archive / "sub" / "nouveau.txt").write_text("Nouvel article\n\nLes zibelines du Kamtchatka.", "utf-8")
+
+    result = run("index", "--update", str(archive), "--index", str(index_dir), "--workers", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert "indexed 1, updated 1, removed 1, unchanged 3" in result.output
+    ids = live_ids(index_dir)
+    assert "003_557e849e480eec8d" not in ids and "sub/nouveau" in ids and len(ids) == 5
+    from search.engine import Engine
+    from search.request import SearchRequest
+    found = Engine(index_dir).search(SearchRequest(query="zibelines"))
+    assert {h.id for h in found.hits} == {"002_d5ed4a4cd01b391f", "sub/nouveau"}
+
+    again = run("index", "--update", str(archive), "--index", str(index_dir), "--workers", "1", "-q")
+    assert "indexed 0, updated 0, removed 0, unchanged 5" in again.output
+
+
+def test_update_leaves_articles_from_other_roots_alone(archive, tmp_path):
+    index_dir = tmp_path / "idx"
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "autre-1", "title": "Autre", "text": "Un autre texte."}), "utf-8")
+    assert run("index", str(archive), str(other), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    (archive / "000_91c5acc868c998b8.txt").unlink()
+    result = run("index", "--update", str(archive), "--index", str(index_dir), "--workers", "1", "-q")
+    assert "removed 1" in result.output
+    assert "autre-1" in live_ids(index_dir)
+
+
+def test_bad_input_is_reported_and_the_rest_indexed(tmp_path):
+    root = tmp_path / "lot"
+    root.mkdir()
+    (root / "vide.txt").write_bytes(b"")
+    (root / "image.txt").write_bytes(b"\x89PNG\x00\x00\x00\rIHDR" * 20)
+    (root / "latin1.txt").write_bytes("Été à Besançon\n\nLe maire présente l’œuvre.".encode("cp1252"))
+    (root / "a.jsonl").write_text("\n".join([
+        json.dumps({"id": "j1", "title": "Un", "text": "Texte un."}),
+        "{pas du json",
+        json.dumps({"id": "j2", "title": "Sans texte"}),
+        json.dumps({"id": "j1", "title": "Doublon", "text": "Même id."}),
+    ]), "utf-8")
+    index_dir = tmp_path / "idx"
+    result = CliRunner().invoke(cli, ["index", str(root), "--index", str(index_dir), "--workers", "1", "-q"])
+    assert result.exit_code == 1
+    assert f"{root / 'vide.txt'}: empty file" in result.output
+    assert f"{root / 'image.txt'}: binary file, not text" in result.output
+    assert f"{root / 'a.jsonl'}:2: malformed JSON" in result.output
+    assert f"{root / 'a.jsonl'}:3: record has no text" in result.output
+    assert "duplicate id 'j1'" in result.output
+    assert "Traceback" not in result.output
+    assert "indexed 2" in result.output and "failed 5" in result.output
+    assert live_ids(index_dir) == {"j1", "latin1"}
+
+
+def test_strict_stops_at_the_first_error_and_keeps_the_live_index(archive, tmp_path):
+    index_dir = tmp_path / "idx"
+    assert run("index", str(archive), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    before = store.current_generation(index_dir)
+    (archive / "zz-vide.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["index", str(archive), "--index", str(index_dir), "--strict", "-q"])
+    assert result.exit_code == 1 and "zz-vide.txt: empty file" in result.output
+    assert store.current_generation(index_dir) == before and len(live_ids(index_dir)) == 5
+
+
+def test_a_second_writer_fails_at_once_naming_the_holder(archive, tmp_path):
+    index_dir = tmp_path / "idx"
+    with store.write_lock(index_dir):
+        started = time.monotonic()
+        result = CliRunner().invoke(cli, ["index", str(archive), "--index", str(index_dir), "-q"])
+        assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    assert "is being written by pid" in result.output and str(os.getpid()) in result.output
+
+
+def test_missing_index_is_a_clear_message(tmp_path):
+    result = CliRunner().invoke(cli, ["stats", "--index", str(tmp_path / "nothing")])
+    assert result.exit_code == 1 and "no index in" in result.output and "Traceback" not in result.output
+
+
+def _interrupt_midway(tmp_path, sig) -> tuple[Path, Path, subprocess.Popen]:
+    index_dir = tmp_path / "idx"
+    assert run("index", str(SEEDS), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    before = store.current_generation(index_dir)
+    big = tmp_path / "big.jsonl.gz"
+    big.write_bytes(gzip.compress("".join(corpus_lines(3000)).encode()))
+    proc = spawn("index", str(big), "--index", str(index_dir), "--workers", "1", "--no-persons", "-q")
+    deadline = time.monotonic() + 120
+    while not list(index_dir.glob("gen-*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(index_dir.glob("gen-*.tmp")), "the rebuild never started writing"
+    time.sleep(1.0)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    return index_dir, before, proc
+
+
+def test_a_rebuild_killed_midway_leaves_the_old_index_answering(tmp_path):
+    index_dir, before, proc = _interrupt_midway(tmp_path, signal.SIGKILL)
+    assert proc.returncode == -signal.SIGKILL
+    assert store.current_generation(index_dir) == before
+    assert live_ids(index_dir) == {p.stem for p in SEEDS.glob("*.txt")}
+    # The next writer clears the abandoned half-built generation.
+    assert run("index", str(SEEDS), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    assert not list(index_dir.glob("gen-*.tmp"))
+
+
+def test_ctrl_c_leaves_the_old_index_and_says_so(tmp_path):
+    index_dir, before, proc = _interrupt_midway(tmp_path, signal.SIGINT)
+    assert proc.returncode == 130
+    assert "previous index is unchanged" in proc.stderr.read()
+    assert store.current_generation(index_dir) == before
+    assert not list(index_dir.glob("gen-*.tmp"))
+
+
+def test_stats_show_normalised_sources(corpus_index):
+    stats = json.loads(run("stats", "--index", str(corpus_index), "--json").output)
+    names = [s["value"] for s in stats["top_sources"]]
+    assert len(names) == len({n.casefold() for n in names})
+    assert "6Medias" in names and not {"6medias", "6MEDIAS", "6Médias"} & set(names)
+    assert stats["articles"] == 2005
