@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,21 @@ PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "fr-news.jsonl.gz"
+HTML_SAMPLE = SHARED / "corpus" / "orangesum-html-sample.tar.gz"
 CORPUS_SUBSET = 2000
 
 
 def corpus_lines(count: int, start: int = 0) -> list[str]:
     with gzip.open(CORPUS, "rt", encoding="utf-8", newline="\n") as handle:
         return list(itertools.islice(handle, start, start + count))
+
+
+def sample_pages(folder: Path, count: int) -> list[Path]:
+    """The first ``count`` saved pages of the HTML sample (by name), extracted into ``folder``."""
+    with tarfile.open(HTML_SAMPLE) as tar:
+        members = sorted((m for m in tar.getmembers() if m.isfile()), key=lambda m: m.name)[:count]
+        tar.extractall(folder, members=members, filter="data")
+    return [folder / m.name for m in members]
 
 
 def build_index(paths: list[Path], index_dir: Path, **options) -> pipeline.Report:

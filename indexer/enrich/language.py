@@ -14,6 +14,9 @@ from langdetect.lang_detect_exception import LangDetectException
 
 SAMPLE_CHARS = 400
 MIN_LETTERS = 20       # below this, detection is a coin toss: "und" unless declared
+# langdetect averages 7 random trials; on a few hundred characters of prose 3
+# agree just as well and cost less than half.
+TRIALS = 3
 UNDETERMINED = "und"
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -28,6 +31,7 @@ def _detector():
         _factory = detector_factory._factory
     detector = _factory.create()
     detector.set_max_text_length(SAMPLE_CHARS)
+    detector.n_trial = TRIALS
     return detector
 
 

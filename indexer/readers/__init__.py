@@ -14,16 +14,10 @@ from typing import Iterator
 
 from search.document import Article
 
-from . import jsonl, text
+from . import html, jsonl, text, warc
 from .base import Problem
 
-READERS = [text, jsonl]
-
-try:  # the web-page readers arrive with their own dependencies
-    from . import html, warc
-    READERS += [html, warc]
-except ImportError:  # pragma: no cover - only while those modules are absent
-    pass
+READERS = [text, jsonl, html, warc]
 
 
 def reader_for(path: Path):
