@@ -11,6 +11,8 @@ from flask import Flask
 
 from search.store import default_index_dir
 
+from . import api, errors, feeds, formatting, links, openapi, views
+
 
 def create_app(config: dict | None = None) -> Flask:
     """The application; ``config`` may set ``INDEX_DIR`` and any Flask setting."""
@@ -21,8 +23,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-
-    from . import api, errors, feeds, formatting, links, openapi, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -1,0 +1,465 @@
+"""Persons named in articles, as facet values.
+
+Three stages:
+
+1. :class:`PersonExtractor` runs spaCy's French NER on an article's title and
+   body (never its reader comments). Its raw entities are cached by content
+   hash, so a rebuild of unchanged text does not run the model again, and
+   every later stage can change without invalidating the cache.
+2. :func:`persons_in` turns one article's entities into names: honorifics and
+   titles stripped, non-persons rejected (stop list + shape rules), and short
+   mentions (``Trump``, ``M. Macron``, ``Bernadette``) resolved to the fullest
+   name used in the same article; the alias table
+   (``indexer/data/person_aliases.tsv``) maps exonyms and the like.
+3. :func:`build_registry` and :func:`canonicalize` work on the whole archive:
+   spellings that differ only by case, accents or transliteration become one
+   value, and a surname used alone joins the full name it stands for when one
+   person clearly dominates that surname in the archive.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from search.analysis import normalize
+from search.document import Article
+from search.persons import PARTICLES, PersonRegistry, person_key, spelling_key, surname_only
+
+# Hyphen and space variants become plain ones before NER: the model has
+# hardly seen them (``Maison‑Blanche`` with U+2011 is read as a person).
+_NER_CHARS = str.maketrans({
+    **{chr(c): "-" for c in range(0x2010, 0x2016)},
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ",
+})
+
+# Long bodies are cut for NER (at a paragraph end): the persons of a news
+# story are named early, and NER time grows with length.
+NER_MAX_CHARS = 5000
+# Bump when the NER input or output changes meaning: it is part of the cache key.
+NER_VERSION = "1"
+NER_BATCH = 64
+# The French NER has its own tok2vec: every other component of the pipeline is left unloaded.
+_SPACY_EXCLUDE = ["tok2vec", "morphologizer", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
+
+# Kept in front of a name that would otherwise be a first name alone.
+REIGNING_TITLES = frozenset("prince princesse roi reine pape duc duchesse comte comtesse lady sir lord".split())
+# Dropped in front of a name (folded, any case, trailing period ignored).
+TITLES = REIGNING_TITLES | frozenset("""
+    m mm mme mmes mlle mlles mr mrs ms me dr pr dame monsieur madame mademoiselle messieurs
+    president presidente vice ex premier premiere ministre chancelier chanceliere secretaire
+    general generale colonel commandant capitaine lieutenant sergent marechal amiral adjudant caporal
+    senateur senatrice depute deputee maire juge procureur procureure avocat avocate maitre
+    docteur professeur abbe cardinal monseigneur mgr cheikh imam rabbin ayatollah emir sultan
+    baron baronne ambassadeur ambassadrice
+    patron patronne directeur directrice porte parole chef cheffe star chanteur chanteuse acteur actrice
+    animateur animatrice journaliste entraineur selectionneur attaquant defenseur milieu gardien joueur joueuse
+    saint sainte
+""".split())
+# A name right after one of these names a thing: "loi Macron", "rue Victor Hugo".
+THING_WORDS = frozenset("""
+    loi lois plan rapport prix effet rue avenue boulevard place quai allee square impasse route pont
+    lycee college ecole universite stade hopital aeroport gare station fondation institut centre musee
+    salle theatre residence promotion operation emission journal magazine livre film album chanson serie
+    concept modele navire bateau
+""".split())
+_QUOTES = "\"«»“”"
+_LEADING_ARTICLES = frozenset(("le", "la", "les", "l", "un", "une"))
+_ROMAN = re.compile(r"^[IVX]+$")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
+_EDGE_PUNCT = " \t-–—,;:!?«»\"'“”()[]{}*/"
+# "Dr Cédric Carbonneil", tagged MISC: an honorific makes it a person whatever the label.
+_HONORIFIC = re.compile(r"^(?:M|Mme|Mlle|Me|Dr|Pr)\.?\s+[^\W\d_]")
+_NAME_PREFIX = re.compile(r"(?:[dl]'|[a-z]{1,3}-)?")   # d'Arc, al-Assad, el-Béchir
+_HEADLINE_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+
+
+def alias_pairs() -> list[tuple[str, str]]:
+    """``(variant, canonical)`` rows of the editable alias table."""
+    pairs = []
+    for line in _data_lines("person_aliases.tsv"):
+        variant, _, canonical = line.partition("\t")
+        pairs.append((variant.strip(), canonical.strip() or variant.strip()))
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def aliases() -> dict[str, str]:
+    """Spelling key of a variant (or of a canonical name) -> canonical name."""
+    table: dict[str, str] = {}
+    for variant, canonical in alias_pairs():
+        table[spelling_key(variant)] = canonical
+        table.setdefault(spelling_key(canonical), canonical)
+    return table
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Folded words that are never part of a person's name (Covid, lundi, Club…)."""
+    return frozenset(person_key(line) for line in _data_lines("person_stoplist.txt"))
+
+
+@lru_cache(maxsize=1)
+def not_persons() -> frozenset[str]:
+    """Folded names the model takes for persons but are not (Matignon, Mediapart…)."""
+    return frozenset(person_key(line) for line in _data_lines("not_persons.txt"))
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("indexer").joinpath("data", name).read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# ---------------------------------------------------------------- NER + cache
+
+def ner_text(article: Article) -> str:
+    """What NER reads: the title (unless headline-cased) and the start of the body."""
+    body = article.body
+    if len(body) > NER_MAX_CHARS:
+        cut = body.rfind("\n", 0, NER_MAX_CHARS)
+        body = body[:cut if cut > NER_MAX_CHARS // 2 else NER_MAX_CHARS]
+    title = article.title.strip()
+    text = body if not title or _headline_cased(title, body) else f"{title}\n\n{body}"
+    return normalize(text).translate(_NER_CHARS)
+
+
+def _headline_cased(title: str, body: str) -> bool:
+    """``Le Commandant des Forces de l'OTAN Conseille Trump``: NER would see persons everywhere.
+
+    Told from a title naming people by its capitalised words that the body
+    writes in lower case (``Rencontre``, ``Forces``).
+    """
+    words = {w for w in _HEADLINE_WORD.findall(title)[1:] if w[0].isupper()}
+    return sum(bool(re.search(rf"\b{re.escape(w.lower())}\b", body)) for w in words) >= 2
+
+
+class PersonExtractor:
+    """Persons of articles; picklable (the model loads lazily in each process).
+
+    ``stats`` counts articles whose entities came from the cache (``cached``)
+    and those that went through the model (``ner``).
+    """
+
+    def __init__(self, cache_dir: Path | None = None, model: str = "fr_core_news_sm"):
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.model = model
+        self.stats: Counter = Counter()
+        self._nlp = None
+        self._db = None
+        self._db_pid = None
+
+    def __getstate__(self):
+        return {"cache_dir": self.cache_dir, "model": self.model}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def extract(self, articles: list[Article]) -> list[list[str]]:
+        """Per article: its persons, full names, deduplicated, in order of first mention."""
+        texts = [ner_text(a) for a in articles]
+        return [persons_in(ents, text) for ents, text in zip(self.entities(texts), texts)]
+
+    def entities(self, texts: list[str]) -> list[list[Entity]]:
+        """The entities (all labels, with offsets) of each NER text, from the cache or the model."""
+        keys = [self._key(t) for t in texts]
+        found = self._cache_get(keys)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            fresh = self._run_ner([texts[i] for i in missing])
+            self._cache_put({keys[i]: ents for i, ents in zip(missing, fresh)})
+            found.update((keys[i], ents) for i, ents in zip(missing, fresh))
+        self.stats["ner"] += len(missing)
+        self.stats["cached"] += len(texts) - len(missing)
+        return [found[k] for k in keys]
+
+    def _run_ner(self, texts: list[str]) -> list[list[Entity]]:
+        if self._nlp is None:
+            import spacy  # imported here: worker processes that never run NER skip the cost
+            self._nlp = spacy.load(self.model, exclude=_SPACY_EXCLUDE)
+        return [[Entity(e.label_, e.text, e.start_char) for e in doc.ents]
+                for doc in self._nlp.pipe(texts, batch_size=NER_BATCH)]
+
+    def _key(self, text: str) -> str:
+        h = hashlib.blake2b(f"{self.model}\x00{NER_VERSION}\x00{text}".encode("utf-8", "surrogatepass"),
+                            digest_size=16)
+        return h.hexdigest()
+
+    def _connection(self):
+        if self.cache_dir is None:
+            return None
+        if self._db is None or self._db_pid != os.getpid():  # a connection must not cross a fork
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.cache_dir / "persons.sqlite", timeout=120)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS entities (key TEXT PRIMARY KEY, ents TEXT NOT NULL)")
+            self._db_pid = os.getpid()
+        return self._db
+
+    def _cache_get(self, keys: list[str]) -> dict[str, list[Entity]]:
+        db = self._connection()
+        if db is None:
+            return {}
+        found = {}
+        for start in range(0, len(keys), 500):   # SQLite caps the number of parameters
+            chunk = keys[start:start + 500]
+            rows = db.execute(f"SELECT key, ents FROM entities WHERE key IN ({','.join('?' * len(chunk))})",
+                              chunk)
+            found.update((k, [Entity(*e) for e in json.loads(v)]) for k, v in rows)
+        return found
+
+    def _cache_put(self, items: dict[str, list[Entity]]) -> None:
+        db = self._connection()
+        if db is None:
+            return
+        with db:
+            db.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?)",
+                           [(k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()])
+
+
+# ------------------------------------------------------- one article's names
+
+class Entity(NamedTuple):
+    label: str    # PER, LOC, ORG, MISC
+    text: str
+    start: int    # offset in the NER text
+
+
+def persons_in(entities: list[Entity], text: str) -> list[str]:
+    """The persons of one article from its NER entities and NER text."""
+    mentions: dict[str, list[Entity]] = defaultdict(list)   # name -> its PER entities, in order
+    things: Counter = Counter()                               # name -> times it names a thing
+    for entity in entities:
+        if entity.label == "PER" or _HONORIFIC.match(entity.text):
+            name = _with_reigning_title(clean_name(entity.text), entity, text)
+            if name is not None:
+                if _names_a_thing(entity, text):
+                    things[name] += 1
+                else:
+                    mentions[name].append(entity)
+    # A name used for a thing at least as often as for a person names a thing ("concept Prophecy").
+    for name in [n for n in mentions if things[n] >= len(mentions[n])]:
+        del mentions[name]
+    names = [n for n in _resolve_short_mentions([n for n, ents in mentions.items() for _ in ents])
+             if len(n.split()) > 1 or _single_word_person(n, mentions.get(n, []), entities, text)]
+    table = aliases()
+    return list(dict.fromkeys(table.get(spelling_key(n), n) for n in names))
+
+
+def clean_name(span: str) -> str | None:
+    """A PER entity as a name, honorifics and titles stripped; None when it cannot be a person."""
+    words = [w.strip(_EDGE_PUNCT) for w in span.split("\n", 1)[0].split()]
+    words = _strip_titles([w for w in words if w])
+    size = len(words)
+    while words and (not _capitalized(words[-1]) or person_key(words[-1]) in PARTICLES):
+        words.pop()   # "Jeanne d'Arc accidentelle"
+    if not words or (len(words) == 1 and size > 1):   # "Gilets jaunes": a noun phrase
+        return None
+    name = " ".join(words)
+    if spelling_key(name) in aliases():
+        return name
+    return _fix_case(words) if _name_shaped(words) and person_key(name) not in not_persons() else None
+
+
+def _strip_titles(words: list[str]) -> list[str]:
+    """Drop ``M.``, ``le président``, ``l'ex-ministre``… and lower-case words before the name.
+
+    ``Le Pen`` keeps its ``Le``; a royal or papal title stays when the rest
+    would be a first name alone or start with a particle (``Prince Harry``,
+    ``Pape François``, ``Duchesse de Sussex``).
+    """
+    while words:
+        head, rest = person_key(words[0].rstrip(".")), words[1:]
+        if head in _LEADING_ARTICLES:
+            drop = words[0][0].islower() or not rest or not _capitalized(rest[0]) or _is_title(rest[0])
+        elif head and all(k in TITLES for k in head.split()):
+            if head in REIGNING_TITLES and rest and _bare(rest):
+                return [words[0].capitalize(), *rest]
+            drop = True
+        elif words[0].isupper() and len(words[0]) > 1 and len(rest) > 1:
+            drop = True   # a party or a firm before the name: "LR Bruno Retailleau"
+        else:
+            drop = not _capitalized(words[0]) and head not in PARTICLES
+        if not drop:
+            break
+        words = rest
+    return words
+
+
+def _bare(words: list[str]) -> bool:
+    """A first name alone, or a name starting with a particle: ``Harry``, ``de Sussex``."""
+    return len(words) == 1 or person_key(words[0]) in PARTICLES
+
+
+def _with_reigning_title(name: str | None, entity: Entity, text: str) -> str | None:
+    """``le pape François``, the title outside the entity: ``Pape François``, not any François."""
+    if name is None or not _bare(name.split()):
+        return name
+    previous = [w.strip(_EDGE_PUNCT) for w in text[max(0, entity.start - 20):entity.start].split()[-1:]]
+    if previous and person_key(previous[0]) in REIGNING_TITLES:
+        return f"{previous[0].capitalize()} {name}"
+    return name
+
+
+def _is_title(word: str) -> bool:
+    key = person_key(word.rstrip("."))
+    return bool(key) and all(k in TITLES for k in key.split())
+
+
+def _name_shaped(words: list[str]) -> bool:
+    keys = [person_key(w) for w in words]
+    if len(words) > 5 or (len(words) == 1 and len(keys[0]) < 3):
+        return False
+    stop = stop_words()
+    if any(k in stop for key in keys for k in key.split()):
+        return False
+    core = [w for w, k in zip(words, keys) if k and k not in PARTICLES]
+    if not core or any(not _NAME_WORD.match(w) or not _capitalized(w) for w in core):
+        return False
+    return not all(w.isupper() for w in core)   # all capitals is an acronym (OTAN, RT-PCR)
+
+
+def _capitalized(word: str) -> bool:
+    """``Poutine``, ``d'Arc``, ``al-Assad``, ``O'Brien``; not ``masques``."""
+    return word[_NAME_PREFIX.match(word).end():][:1].isupper()
+
+
+def _fix_case(words: list[str]) -> str:
+    """``Benjamin LEGENDRE`` -> ``Benjamin Legendre`` (roman numerals stay: ``Benoît XVI``)."""
+    fixed = []
+    for w in words:
+        if len(w) > 1 and w.isupper() and not _ROMAN.match(w):
+            w = "-".join(part.capitalize() for part in w.split("-"))
+        fixed.append(w)
+    return " ".join(fixed)
+
+
+def _names_a_thing(entity: Entity, text: str) -> bool:
+    """``loi Macron``, ``rue Victor Hugo``, ``journal Marianne``, ``"Kadosh"`` (a film title)."""
+    before = text[max(0, entity.start - 30):entity.start].rstrip()
+    previous = before.split()[-1:] or [""]
+    after = text[entity.start + len(entity.text):][:3].lstrip()[:1]
+    quoted = bool(after) and before[-1:] in _QUOTES and after in _QUOTES
+    return quoted or person_key(previous[0]) in THING_WORDS
+
+
+def _single_word_person(name: str, own: list[Entity], entities: list[Entity], text: str) -> bool:
+    """Whether a one-word name left alone in its article looks like a person's.
+
+    Not when the word also occurs in lower case (``masques``: a common noun),
+    when the model tags it as a place or organisation more often than as a
+    person, or when every mention opens a sentence (``Venus de toute la
+    France``: capitalised only by position).
+    """
+    if spelling_key(name) in aliases():
+        return True
+    key = person_key(name)
+    labels = Counter(e.label for e in entities if person_key(e.text) == key)
+    if labels["PER"] < labels.total() - labels["PER"]:
+        return False
+    if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", text):
+        return False
+    return not all(_opens_sentence(e.start, text) for e in own)
+
+
+def _opens_sentence(start: int, text: str) -> bool:
+    before = text[:start].rstrip(" \t" + _QUOTES + "(-–—*•·")
+    return not before or before[-1] in ".!?…\n"
+
+
+def _resolve_short_mentions(names: list[str]) -> list[str]:
+    """Each mention to the fullest name of the same person in the article, in order of first mention.
+
+    ``Trump`` (a surname), ``Bernadette`` (a first name) and ``Ruth Ginsburg``
+    (a middle name left out) join ``Donald Trump``, ``Bernadette Chirac`` and
+    ``Ruth Bader Ginsburg``; a one-word mention matching several full names
+    (``Chirac`` beside Jacques and Bernadette) is dropped.
+    """
+    spelling = {}   # spelling key -> most frequent spelling in the article
+    counts = Counter(names)
+    for name in sorted(counts, key=lambda n: -counts[n]):
+        spelling.setdefault(spelling_key(name), name)
+    keys = list(dict.fromkeys(spelling_key(n) for n in names))
+    target: dict[str, str | None] = {}
+    for key in sorted(keys, key=lambda k: -len(k.split())):
+        longer = [k for k in keys if len(k.split()) > len(key.split()) and target.get(k) == k]
+        matches = _containing(key.split(), longer)
+        if not matches:
+            target[key] = key
+        elif len(matches) == 1:
+            target[key] = matches[0]
+        else:
+            target[key] = None if len(key.split()) == 1 else key
+    result = (target[spelling_key(n)] for n in names)
+    return list(dict.fromkeys(spelling[k] for k in result if k is not None))
+
+
+def _containing(words: list[str], candidates: list[str]) -> list[str]:
+    """Full names that ``words`` is a short form of, by the most telling kind of match."""
+    def surname(full):      # "trump" in "donald trump", "le pen" in "marine le pen"
+        return full[-len(words):] == words
+
+    def first_name(full):   # "bernadette" in "bernadette chirac"
+        return len(words) == 1 and full[0] == words[0]
+
+    def middle_left_out(full):  # "ruth ginsburg" in "ruth bader ginsburg"
+        it = iter(full)
+        return full[-1] == words[-1] and all(w in it for w in words)
+
+    for test in (surname, first_name, middle_left_out):
+        found = [c for c in candidates if test(c.split())]
+        if found:
+            return found
+    return []
+
+
+# ------------------------------------------------------------ whole archive
+
+def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
+    """The archive's persons: one entry per person, its spellings and article count.
+
+    Spellings with the same :func:`spelling_key` are one person, named by its
+    most frequent spelling; a surname used alone joins the full name that
+    dominates it in the archive. The alias table's variants are added as
+    spellings of the persons they name.
+    """
+    lists = [list(dict.fromkeys(p)) for p in person_lists]
+    spellings: dict[str, Counter] = defaultdict(Counter)   # spelling key -> spelling -> articles
+    for persons in lists:
+        for name in persons:
+            spellings[spelling_key(name)][name] += 1
+    # The most frequent spelling names the person (ties: an accented one, then alphabetical order).
+    display = {k: min(c, key=lambda s: (-c[s], s.isascii(), s)) for k, c in spellings.items()}
+    full = PersonRegistry()   # full names only, with provisional counts, to find surnames' owners
+    for key, counts in spellings.items():
+        if not surname_only(display[key]):
+            full.add(display[key], [], sum(counts.values()))
+    canonical_of = {}
+    for key, counts in spellings.items():
+        person = display[key]
+        if surname_only(person):
+            person = full.surname_owner(person) or person
+        canonical_of.update(dict.fromkeys(counts, person))
+    articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons})
+    variants: dict[str, set[str]] = defaultdict(set)
+    for name, canonical in canonical_of.items():
+        variants[canonical].add(name)
+    by_key = {spelling_key(c): c for c in articles}
+    for variant, canonical in alias_pairs():
+        if spelling_key(canonical) in by_key:
+            variants[by_key[spelling_key(canonical)]].add(variant)
+    registry = PersonRegistry()
+    for canonical, count in articles.items():
+        registry.add(canonical, sorted(variants[canonical] - {canonical}, key=person_key), count)
+    return registry
+
+
+def canonicalize(person_lists: Iterable[list[str]], registry: PersonRegistry) -> list[list[str]]:
+    """Each article's persons as the registry's canonical names, deduplicated, order kept."""
+    return [list(dict.fromkeys(registry.canonical(n) or n for n in persons)) for persons in person_lists]

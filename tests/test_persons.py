@@ -1,0 +1,180 @@
+"""Persons: extraction from the seeds, names, aliases, registry, cache, quality script (real data)."""
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer.enrich import persons as enrich
+from indexer.enrich.persons import (Entity, PersonExtractor, alias_pairs, aliases, build_registry,
+                                    canonicalize, clean_name, persons_in)
+from indexer.readers import text as text_reader
+from search.document import Article
+from search.persons import PersonRegistry, person_key, spelling_key
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+SEEDS = Path("/work/shared/seeds")
+
+# Everyone the seed bodies and titles name (not their comments).
+SEED_PERSONS = {
+    "000": {"Aleksus Grinkevich", "Donald Trump", "Vladimir Poutine", "Jhon Gilly"},
+    "001": {"Donald Trump", "Vladimir Poutine", "Volodymyr Zelensky"},
+    "002": {"Donald Trump", "Vladimir Poutine", "Pekka Toveri"},
+    "003": {"Donald Trump", "Vladimir Poutine", "Mark Rutte", "Petr Fiala", "Klaus Iohannis", "Volodymyr Zelensky"},
+    "004": {"Donald Trump", "Vladimir Poutine", "Volodymyr Zelensky"},
+}
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return {p.name[:3]: next(text_reader.read(p, p.name)) for p in sorted(SEEDS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="module")
+def seed_persons(seeds, tmp_path_factory):
+    extractor = PersonExtractor(tmp_path_factory.mktemp("cache"))
+    names = extractor.extract(list(seeds.values()))
+    registry = build_registry(names)
+    return dict(zip(seeds, canonicalize(names, registry))), registry
+
+
+def test_every_seed_person_is_found(seed_persons):
+    persons, _ = seed_persons
+    for name, expected in SEED_PERSONS.items():
+        assert expected <= set(persons[name]), name
+
+
+def test_one_value_per_person_across_the_seeds(seed_persons):
+    persons, registry = seed_persons
+    values = {p for names in persons.values() for p in names}
+    trump = {v for v in values if "trump" in person_key(v)}
+    zelensky = {v for v in values if "zelensk" in person_key(v)}
+    assert trump == {"Donald Trump"} and len(zelensky) == 1
+    assert registry.canonical("Zelenskyy") == registry.canonical("Zelensky") == zelensky.pop()
+    assert registry.canonical("Trump") == "Donald Trump"
+
+
+def test_nobody_comes_from_comments_or_is_a_non_person(seed_persons):
+    persons, _ = seed_persons
+    values = {person_key(p) for names in persons.values() for p in names}
+    for name in ("Ursula", "Mark Rubio", "Micron", "Putin", "Maison-Blanche", "OTAN", "Kremlin", "Alaska"):
+        assert person_key(name) not in values, name
+    assert all(len(names) == len(set(names)) for names in persons.values())
+
+
+@pytest.mark.parametrize("span, expected", [
+    ("M. Macron", "Macron"),
+    ("le président Poutine", "Poutine"),
+    ("Mme Hidalgo", "Hidalgo"),
+    ("Me Jacqueline Laffont", "Jacqueline Laffont"),
+    ("l'ex-ministre Jean-Yves Le Drian", "Jean-Yves Le Drian"),
+    ("Omar el-Béchir", "Omar el-Béchir"),
+    ("Karine Le Marchand\n\nLa guerre", "Karine Le Marchand"),
+    ("Benjamin LEGENDRE", "Benjamin Legendre"),
+    ("OTAN", None), ("RT-PCR", None), ("Covid", None), ("Mercredi", None),
+    ("Gilets jaunes", None), ("président de la République", None), ("Clam Bar", None),
+])
+def test_clean_name(span, expected):
+    assert clean_name(span) == expected
+
+
+def test_short_mentions_resolve_within_the_article():
+    text = ("Donald Trump a reçu Bernadette Chirac et Jacques Chirac. Trump a salué Bernadette. "
+            "Chirac a souri. Les masques étaient là. Masques obligatoires.")
+    entities = [Entity("PER", s, text.index(s)) for s in
+                ("Donald Trump", "Bernadette Chirac", "Jacques Chirac", "Trump", "Bernadette", "Chirac")]
+    entities.append(Entity("PER", "Masques", text.index("Masques")))
+    assert persons_in(entities, text) == ["Donald Trump", "Bernadette Chirac", "Jacques Chirac"]
+
+
+def test_things_named_after_people_are_not_mentions():
+    text = 'La loi Macron, votée en 2015, et le film "Kadosh" sont cités.'
+    entities = [Entity("PER", "Macron", text.index("Macron")), Entity("PER", "Kadosh", text.index("Kadosh"))]
+    assert persons_in(entities, text) == []
+
+
+def test_alias_table():
+    table = aliases()
+    assert table[spelling_key("Putin")] == "Vladimir Poutine"
+    assert table[spelling_key("Xi")] == "Xi Jinping"
+    canonical_of = {}
+    for variant, canonical in alias_pairs():
+        assert canonical_of.setdefault(spelling_key(variant), canonical) == canonical, variant
+    text = "Vladimir Putin et Poutine."
+    entities = [Entity("PER", "Vladimir Putin", 0), Entity("PER", "Poutine", text.index("Poutine"))]
+    assert persons_in(entities, text) == ["Vladimir Poutine"]
+
+
+def test_transliteration_key_merges_spellings_not_people():
+    assert len({spelling_key(n) for n in ("Zelensky", "Zelenskyy", "Zelenskiy", "Zelenski", "ZELENSKY")}) == 1
+    assert spelling_key("Édouard Philippe") == spelling_key("Edouard Philippe")
+    assert spelling_key("Yann Moix") != spelling_key("Ian Moix")
+    assert spelling_key("Marine Le Pen") != spelling_key("Jean-Marie Le Pen")
+
+
+def test_surname_joins_a_dominant_full_name_only():
+    lists = [["Emmanuel Macron"]] * 9 + [["Brigitte Macron"], ["Macron"],
+                                         ["Jacques Chirac"], ["Bernadette Chirac"], ["Chirac"],
+                                         ["Volodymyr Zelenskyy"], ["Volodymyr Zelensky"], ["Volodymyr Zelensky"]]
+    registry = build_registry(lists)
+    merged = canonicalize(lists, registry)
+    assert merged[10] == ["Emmanuel Macron"] and merged[13] == ["Chirac"]
+    assert merged[14] == merged[15] == ["Volodymyr Zelensky"]
+    assert registry.count("Emmanuel Macron") == 10
+
+
+def test_registry_lookups_and_round_trip():
+    registry = build_registry([["Vladimir Poutine", "Donald Trump"], ["Vladimir Poutine"], ["Volodymyr Zelenskyy"]])
+    assert registry.canonical("putin") == "Vladimir Poutine"          # alias table variant
+    assert registry.canonical("VLADIMIR POUTINE") == "Vladimir Poutine"
+    assert set(registry.variants("Putin")) >= {"Vladimir Poutine", "Putin", "Poutine", "Vladimir Putin"}
+    assert registry.variants("Inconnu Personne") == ["Inconnu Personne"]
+    assert registry.canonical("Zelenskiy") == registry.canonical("Zelensky")
+    assert registry.complete("p", 5)[0] == "Vladimir Poutine"         # most articles first
+    assert registry.complete("tru") == ["Donald Trump"] and registry.complete("donald t") == ["Donald Trump"]
+    assert registry.complete("zzz") == []
+    data = json.loads(json.dumps(registry.to_dict()))
+    again = PersonRegistry.from_dict(data)
+    assert again.to_dict() == registry.to_dict() and len(again) == len(registry) == 3
+    assert again.count("Poutine") == 2
+
+
+def test_cache_skips_the_model(seeds, tmp_path, monkeypatch):
+    articles = list(seeds.values())
+    first = PersonExtractor(tmp_path)
+    expected = first.extract(articles)
+    assert first.stats["ner"] == len(articles)
+    second = pickle.loads(pickle.dumps(PersonExtractor(tmp_path)))   # as a worker process gets it
+
+    def no_model(self, texts):
+        raise AssertionError("NER ran despite the cache")
+    monkeypatch.setattr(PersonExtractor, "_run_ner", no_model)
+    assert second.extract(articles) == expected
+    assert second.stats == {"cached": len(articles), "ner": 0}
+
+
+def test_comments_are_never_read():
+    article = Article(id="x", title="Un titre", body="Le ministre Gérald Darmanin a parlé.",
+                      comments="Emmanuel Macron et Ursula von der Leyen")
+    assert PersonExtractor().extract([article]) == [["Gérald Darmanin"]]
+
+
+def test_ner_input_is_normalised():
+    article = Article(id="x", title="T", body="Volodymyr Zelenskyy à la Maison\u2011Blanche\u00a0: l\u2019accord.")
+    text = enrich.ner_text(article)
+    assert "Maison-Blanche :" in text and "l'accord" in text
+
+
+def test_quality_script_reports_figures(tmp_path):
+    import persons_quality
+    lines = []
+    f1 = persons_quality.main(["--sample", "0", "--processes", "1", "--cache", str(tmp_path), "--top", "5"],
+                              out=lines.append)
+    report = "\n".join(lines)
+    assert "precision" in report and "recall" in report and "F1" in report
+    assert f1 >= 0.85

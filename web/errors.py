@@ -1,0 +1,81 @@
+"""Every failure as a clean answer: JSON under /api/, a French page elsewhere.
+
+No input may produce a traceback: bad parameters are 400s naming the
+parameter, a missing index is a 503 explaining how to build one, anything
+unexpected is logged and answered with a plain 500.
+"""
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from search.dates import parse_period
+from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
+from search.store import IndexError_, NoIndex
+
+from .formatting import number_fr
+
+DATE_EXAMPLES = "par exemple 2020, 2020-07, 2020-07-14 ou 14/07/2020"
+PARAMETER_HELP = {
+    "page": f"Le numéro de page doit être un nombre entier entre 1 et {number_fr(MAX_PAGE)}.",
+    "per_page": f"Le nombre de résultats par page doit être un nombre entier entre 1 et {MAX_PER_PAGE}.",
+    "facet_size": f"Le nombre de valeurs par filtre doit être un nombre entier entre 1 et {number_fr(MAX_FACET_SIZE)}.",
+    "sort": "Le tri doit être « relevance » (pertinence), « newest » (plus récents) ou « oldest » (plus anciens).",
+    "from": f"La date de début n’est pas une date valide : écrivez-la {DATE_EXAMPLES}.",
+    "to": f"La date de fin n’est pas une date valide : écrivez-la {DATE_EXAMPLES}.",
+    "variants": "L’option « variants » vaut oui ou non.",
+    "comments": "L’option « comments » vaut oui ou non.",
+    "n": "Le nombre de suggestions doit être un nombre entier entre 1 et 50.",
+}
+STATUS_TITLES = {400: "Requête invalide", 404: "Page introuvable", 405: "Méthode non autorisée",
+                 500: "Erreur interne", 503: "Index indisponible"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def french_message(exc: BadParameter) -> str:
+    if exc.name == "from" and parse_period(request.args.get("from", "")) is not None:
+        return "La date de début est postérieure à la date de fin : inversez-les."
+    return PARAMETER_HELP.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
+
+
+def _page(status: int, message: str, **extra):
+    title = STATUS_TITLES.get(status, "Erreur")
+    return render_template("error.html", status=status, title=title, message=message, **extra), status
+
+
+def bad_parameter(exc: BadParameter):
+    if _wants_json():
+        return jsonify(error=str(exc), parameter=exc.name), 400
+    return _page(400, french_message(exc), parameter=exc.name)
+
+
+def no_index(exc: IndexError_):
+    index_dir = current_app.config["INDEX_DIR"]
+    if _wants_json():
+        return jsonify(error=str(exc)), 503
+    return _page(503, "Aucun index n’est encore disponible pour cette archive." if isinstance(exc, NoIndex)
+                 else str(exc), index_dir=index_dir)
+
+
+def http_error(exc: HTTPException):
+    if _wants_json():
+        return jsonify(error=exc.description), exc.code
+    messages = {404: "Cette page n’existe pas, ou l’article demandé n’est pas dans l’archive."}
+    return _page(exc.code, messages.get(exc.code, exc.description))
+
+
+def unexpected(exc: Exception):
+    current_app.logger.exception("unexpected error on %s", request.full_path[:300])
+    if _wants_json():
+        return jsonify(error="internal error"), 500
+    return _page(500, "Une erreur inattendue s’est produite. Elle a été enregistrée ; réessayez plus tard.")
+
+
+def register(app) -> None:
+    app.register_error_handler(BadParameter, bad_parameter)
+    app.register_error_handler(IndexError_, no_index)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected)

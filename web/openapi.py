@@ -1,0 +1,194 @@
+"""The OpenAPI 3.1 description of every route; its schemas are checked against real answers in the tests."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from search.request import DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, SORTS
+
+from .context import FACETS, MAX_COMPLETIONS
+from .feeds import CSV_CAP, CSV_COLUMNS, FEED_SIZE
+
+bp = Blueprint("openapi", __name__)
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+def _param(name: str) -> dict:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _multi(name: str, what: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+            "description": f"Keep only articles with this {what}; repeat to select several (any of them).",
+            "schema": STRINGS}
+
+
+def _integer(name: str, default: int, high: int, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "integer", "minimum": 1, "maximum": high, "default": default}}
+
+
+DATE_HELP = "A year (2020), a month (2020-07), a day (2020-07-14 or 14/07/2020) or a French date (juillet 2020)."
+
+PARAMETERS = {
+    "q": {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 10_000},
+          "description": "Query: words, \"phrases\", OR, -exclusion, title:, source:, date: (French-aware)."},
+    "source": _multi("source", "source (publisher)"),
+    "person": _multi("person", "person mentioned"),
+    "topic": _multi("topic", "topic"),
+    "lang": _multi("lang", "language code"),
+    "from": {"name": "from", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": f"Published on or after the start of this period. {DATE_HELP}"},
+    "to": {"name": "to", "in": "query", "required": False, "schema": {"type": "string"},
+           "description": f"Published on or before the end of this period. {DATE_HELP}"},
+    "sort": {"name": "sort", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+    "page": _integer("page", 1, MAX_PAGE, "Result page, from 1."),
+    "per_page": _integer("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, "Hits per page."),
+    "facet_size": _integer("facet_size", DEFAULT_FACET_SIZE, MAX_FACET_SIZE, "Values listed per facet."),
+    "variants": {"name": "variants", "in": "query", "required": False, "schema": {"type": "boolean", "default": True},
+                 "description": "Expand person names to their known spellings."},
+    "comments": {"name": "comments", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
+                 "description": "Also search reader comments."},
+    "article_id": {"name": "id", "in": "path", "required": True,
+                   "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:/#-]{1,200}$"},
+                   "description": "Article id (may contain '/'; '#' must be sent as %23)."},
+    "highlight": {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+                  "description": "Words to highlight in the article."},
+}
+SEARCH_PARAMETERS = [_param(name) for name in
+                     ("q", "source", "person", "topic", "lang", "from", "to", "sort", "page", "per_page",
+                      "facet_size", "variants", "comments")]
+
+FACET_VALUE = {"type": "object", "required": ["value", "count", "selected"], "properties": {
+    "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}}
+FACET = {"type": "object", "required": ["values", "total_values"], "properties": {
+    "values": {"type": "array", "items": _ref("FacetValue")}, "total_values": {"type": "integer", "minimum": 0}}}
+DATE_FACET = {"allOf": [_ref("Facet"), {"type": "object", "required": ["interval", "undated"], "properties": {
+    "interval": {"enum": ["month", "year"]}, "undated": {"type": "integer", "minimum": 0}}}],
+    "description": "Values are periods (2020 or 2020-07), usable as from/to."}
+HIT = {"type": "object", "required": ["id", "title", "source", "published", "url", "lang", "persons", "topics",
+                                      "score", "snippet"], "properties": {
+    "id": {"type": "string"}, "title": {"type": "string"}, "source": NULLABLE_STRING,
+    "published": {"type": ["string", "null"], "format": "date-time"}, "url": NULLABLE_STRING,
+    "lang": {"type": "string"}, "persons": STRINGS, "topics": STRINGS, "score": {"type": "number"},
+    "snippet": {"type": "string", "description": "Safe HTML: escaped text with <mark> around matches."}}}
+SEARCH_RESULT = {"type": "object", "required": ["query", "total", "page", "per_page", "took_ms", "notice",
+                                                "suggestion", "hits", "facets"], "properties": {
+    "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+    "page": {"type": "integer", "minimum": 1}, "per_page": {"type": "integer", "minimum": 1},
+    "took_ms": {"type": "number"}, "notice": NULLABLE_STRING,
+    "suggestion": {**NULLABLE_STRING, "description": "A corrected query (\"did you mean\")."},
+    "hits": {"type": "array", "items": _ref("Hit")},
+    "facets": {"type": "object", "required": [*FACETS, "date"], "properties": {
+        **{name: _ref("Facet") for name in FACETS}, "date": _ref("DateFacet")}}}}
+ARTICLE_SUMMARY = {"type": "object", "required": ["id", "title"], "properties": {
+    "id": {"type": "string"}, "title": {"type": "string"}, "source": NULLABLE_STRING,
+    "published": {"type": ["string", "null"], "format": "date-time"}}}
+ARTICLE = {"type": "object", "required": ["id", "title", "title_html", "body_html", "source", "published", "url",
+                                          "lang", "persons", "topics", "comment_count"], "properties": {
+    **ARTICLE_SUMMARY["properties"], "url": NULLABLE_STRING, "lang": {"type": "string"},
+    "persons": STRINGS, "topics": STRINGS, "comment_count": {"type": "integer", "minimum": 0},
+    "date_text": NULLABLE_STRING,
+    "title_html": {"type": "string", "description": "Safe HTML, query words in <mark>."},
+    "body_html": {"type": "string", "description": "Safe HTML, query words in <mark>."},
+    "comments_html": {"type": ["string", "null"], "description": "Safe HTML of the reader comments."}}}
+ARTICLE_PAGE = {"type": "object", "required": ["article", "related", "query"], "properties": {
+    "article": _ref("Article"), "related": {"type": "array", "items": _ref("ArticleSummary")},
+    "query": {"type": "string"}}}
+COMPLETIONS = {"type": "object", "required": ["facet", "prefix", "values"], "properties": {
+    "facet": {"enum": list(FACETS)}, "prefix": {"type": "string"},
+    "values": {"type": "array", "items": {"type": "object", "required": ["value", "count"], "properties": {
+        "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}}}}}
+OVERVIEW = {"type": "object", "required": ["stats", "top"], "properties": {
+    "stats": {"type": "object", "required": ["articles"], "properties": {"articles": {"type": "integer"}},
+              "description": "Archive statistics: article count, languages, sources, date range."},
+    "top": {"type": "object", "additionalProperties": {"type": "array", "items": {
+        "type": "object", "required": ["value", "count"]}}}}}
+ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string", "description": "What is wrong, naming the parameter when one is at fault."},
+    "parameter": {"type": "string"}}}
+
+ERRORS = {
+    "400": _json("Error", "A parameter value is invalid; `parameter` names it."),
+    "503": _json("Error", "No index has been built yet."),
+}
+HTML = {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _get(summary: str, responses: dict, parameters: list | None = None, description: str = "") -> dict:
+    operation = {"summary": summary, "responses": responses}
+    if parameters:
+        operation["parameters"] = parameters
+    if description:
+        operation["description"] = description
+    return {"get": operation}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Manchette", "version": "1.0",
+                 "description": "Search French news archives. Unknown parameters are ignored; invalid values "
+                                "give 400 with a JSON error naming the parameter. Every HTML page has a JSON "
+                                "twin under /api/."},
+        "paths": {
+            "/api/search": _get("Search the archive", {"200": _json("SearchResult", "One page of hits with facets"),
+                                                       **ERRORS}, SEARCH_PARAMETERS),
+            "/api/search.csv": _get(
+                "Export every match as CSV", {
+                    "200": {"description": f"UTF-8 CSV (with BOM), columns {', '.join(CSV_COLUMNS)}; persons and "
+                                           "topics joined by '; '. Streamed.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
+                SEARCH_PARAMETERS,
+                f"All matches of the search in the requested order, at most {CSV_CAP:,} rows; page and "
+                "per_page are ignored."),
+            "/search.atom": _get(
+                "The newest matches as an Atom feed", {
+                    "200": {"description": "Atom 1.0 feed",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                    "400": {"description": "Invalid parameter (HTML page)"}},
+                SEARCH_PARAMETERS, f"The {FEED_SIZE} newest matches; sort, page and per_page are ignored."),
+            "/api/articles/{id}": _get("One article with highlights and related articles", {
+                "200": _json("ArticlePage", "The article"), "404": _json("Error", "No such article"),
+                "503": ERRORS["503"]}, [_param("article_id"), _param("highlight")]),
+            "/api/facets/{name}": _get("Complete a facet value (autocomplete)", {
+                "200": _json("Completions", "Values starting with the prefix, most frequent first"),
+                "404": _json("Error", "No such facet"), **ERRORS}, [
+                {"name": "name", "in": "path", "required": True, "schema": {"enum": list(FACETS)}},
+                {"name": "prefix", "in": "query", "required": False, "schema": {"type": "string"},
+                 "description": "Start of a value; accents and case are ignored."},
+                {"name": "n", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS, "default": 10}}]),
+            "/api/stats": _get("Overview of the archive (the home page's data)", {
+                "200": _json("Overview", "Counts and most frequent values"), "503": ERRORS["503"]}),
+            "/api/openapi.json": _get("This document", {"200": {
+                "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}),
+            "/": _get("Home page (HTML)", {"200": HTML, "503": HTML}),
+            "/search": _get("Result page (HTML)", {"200": HTML, "400": HTML, "503": HTML}, SEARCH_PARAMETERS),
+            "/articles/{id}": _get("Article page (HTML)", {"200": HTML, "404": HTML, "503": HTML},
+                                   [_param("article_id"), _param("highlight")]),
+        },
+        "components": {
+            "parameters": PARAMETERS,
+            "schemas": {
+                "SearchResult": SEARCH_RESULT, "Hit": HIT, "Facet": FACET, "FacetValue": FACET_VALUE,
+                "DateFacet": DATE_FACET, "Article": ARTICLE, "ArticleSummary": ARTICLE_SUMMARY,
+                "ArticlePage": ARTICLE_PAGE, "Completions": COMPLETIONS, "Overview": OVERVIEW, "Error": ERROR,
+            },
+        },
+    }
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    return jsonify(document())
