@@ -21,9 +21,9 @@ from whoosh.lang.snowball.french import FrenchStemmer
 
 # Apostrophe variants (’ ‘ ʼ ` ′) are part of a word so that elisions can be
 # recognised; every hyphen variant and space variant is a separator.
-_APOSTROPHES = "'\u2019\u2018\u02bc`\u2032\uff07"
-WORD_RE = re.compile(r"\w+(?:[%s]\w+)*" % _APOSTROPHES, re.UNICODE)
-_APOSTROPHE_TABLE = {ord(c): "'" for c in _APOSTROPHES}
+APOSTROPHES = "'\u2019\u2018\u02bc`\u2032\uff07"
+WORD_RE = re.compile(r"\w+(?:[%s]\w+)*" % APOSTROPHES, re.UNICODE)
+_APOSTROPHE_TABLE = {ord(c): "'" for c in APOSTROPHES}
 
 ELISIONS = frozenset(
     "l d qu j n s c m t jusqu lorsqu puisqu quoiqu".split()

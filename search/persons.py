@@ -48,7 +48,7 @@ def spelling_key(name: str) -> str:
 def surname_only(name: str) -> bool:
     """``Trump``, ``Le Pen``, ``de Villiers``: no given name in front."""
     words = person_key(name).split()
-    return len(words) == 1 or words[0] in PARTICLES
+    return len(words) == 1 or bool(words) and words[0] in PARTICLES
 
 
 class PersonRegistry:

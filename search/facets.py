@@ -1,0 +1,293 @@
+"""Facets: exact counts of source, date, person, topic and language values.
+
+Whoosh's own grouping walks every match in Python (90–700 ms on the corpus).
+Here each facet becomes NumPy arrays once per opened index — for every
+(document, value) pair, the document number and the value's ordinal — so
+counting the values of a set of matches is a gather and a ``bincount``, and a
+filter is a cached boolean mask over document numbers.
+
+Semantics, as in a faceted shop: several values of one facet are OR-ed,
+different facets are AND-ed, and each facet is counted with every filter but
+its own, so that its other values stay visible and selectable.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+from whoosh.util.times import datetime_to_long
+
+from .analysis import fold
+from .persons import PersonRegistry
+from .request import Facet, FacetValue, SearchRequest
+from .sources import key_of, normalize_source
+from .topics import topic_labels
+
+FACETS = ("source", "person", "topic", "lang")
+UNDATED = np.iinfo(np.int64).max          # ticks of an article without a date
+NO_MONTH = -1
+_EPOCH = datetime_to_long(datetime(1970, 1, 1))   # Whoosh ticks: microseconds since year 1
+_DAY = 86_400 * 1_000_000
+# Beyond this many months between the first and last match, the histogram is by year.
+MONTHS_BY_MONTH = 36
+_MASK_CACHE = 256
+
+# Language names a user may type instead of the code.
+LANGUAGE_NAMES = {
+    "francais": "fr", "french": "fr", "anglais": "en", "english": "en", "allemand": "de", "german": "de",
+    "espagnol": "es", "spanish": "es", "italien": "it", "italian": "it", "inconnue": "und", "unknown": "und",
+}
+
+
+class Names:
+    """Facet values between their keys (what the index holds) and what people read and type."""
+
+    def __init__(self, sources: dict[str, str], registry: PersonRegistry | None, topics: dict[str, str]):
+        self.sources = sources
+        self.registry = registry
+        self.topics = topics
+        self._source_keys = {fold(display): key for key, display in sources.items()}
+        self._topic_keys = {fold(label): key for key, label in topics.items()}
+        self._topic_keys.update({fold(key): key for key in topics})
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> Names:
+        persons = meta.get("persons")
+        registry = PersonRegistry.from_dict(persons) if isinstance(persons, dict) else None
+        return cls(meta.get("sources") or {}, registry, {**topic_labels(), **(meta.get("topics") or {})})
+
+    def person(self, name: str) -> str | None:
+        """The canonical name of a person as spelt in ``name``, if the archive knows them."""
+        return self.registry.canonical(name) if self.registry is not None and fold(name) else None
+
+    def spellings(self, name: str) -> list[str]:
+        """Every known spelling of the person ``name`` (just ``name`` if unknown)."""
+        return self.registry.variants(name) if self.person(name) else [name]
+
+    def key(self, facet: str, value: str) -> str:
+        """The index key of a value given as displayed or as a key (compared folded)."""
+        folded = fold(value)
+        if facet == "source":
+            found = self._source_keys.get(folded)
+            normalized = normalize_source(value)
+            return found or (normalized[0] if normalized else key_of(value))
+        if facet == "person":
+            return fold(self.person(value) or value)
+        if facet == "topic":
+            return self._topic_keys.get(folded, value.strip().lower())
+        return LANGUAGE_NAMES.get(folded, value.strip().lower())
+
+    def display(self, facet: str, key: str) -> str:
+        if facet == "source":
+            return self.sources.get(key, key)
+        if facet == "person":
+            return self.person(key) or key
+        if facet == "topic":
+            return self.topics.get(key, key)
+        return key
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+@dataclass
+class Column:
+    """A facet's (document, value) pairs; a document may have none, one or several values."""
+
+    keys: list[str]          # sorted
+    rows: np.ndarray         # document number of each pair
+    values: np.ndarray       # key ordinal of each pair
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.values[mask[self.rows]], minlength=len(self.keys))
+
+
+def _column(reader, field: str) -> Column:
+    """From the lexicon and postings, segment by segment (Whoosh's merged view costs 3x more per term)."""
+    ordinals: dict[str, int] = {}
+    rows, values = [], []
+    for leaf, offset in reader.leaf_readers():
+        if field not in leaf.indexed_field_names():
+            continue
+        for term in leaf.lexicon(field):
+            ids = np.fromiter(leaf.postings(field, term).all_ids(), dtype=np.int32)
+            rows.append(ids + offset)
+            values.append(np.full(len(ids), ordinals.setdefault(term.decode("utf-8"), len(ordinals)), np.int32))
+    if not ordinals:
+        return Column([], np.zeros(0, np.int32), np.zeros(0, np.int32))
+    keys = sorted(ordinals)
+    # Ordinals in key order, so that ties between counts list values alphabetically.
+    remap = np.empty(len(keys), dtype=np.int32)
+    remap[[ordinals[k] for k in keys]] = np.arange(len(keys), dtype=np.int32)
+    return Column(keys, np.concatenate(rows), remap[np.concatenate(values)])
+
+
+class Columns:
+    """Every facet of one opened index as arrays indexed by document number."""
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.live = np.zeros(self.size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.facets = {name: _column(reader, name) for name in FACETS}
+        self.ticks = _ticks(reader, self.size)
+        dated = self.ticks != UNDATED
+        days = np.where(dated, (self.ticks - _EPOCH) // _DAY, 0)
+        months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        self.months = np.where(dated, months, NO_MONTH)
+        self._index = {name: {k: i for i, k in enumerate(c.keys)} for name, c in self.facets.items()}
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def has(self, facet: str, key: str) -> bool:
+        return key in self._index[facet]
+
+    def ordinal(self, facet: str, key: str) -> int:
+        return self._index[facet][key]
+
+    def value_mask(self, facet: str, keys: tuple[str, ...]) -> np.ndarray:
+        """Documents with any of ``keys`` (cached: filters repeat from page to page)."""
+        cache_key = (facet, keys)
+        mask = self._masks.get(cache_key)
+        if mask is None:
+            ordinals = [self._index[facet][k] for k in keys if k in self._index[facet]]
+            column = self.facets[facet]
+            mask = np.zeros(self.size, dtype=bool)
+            mask[column.rows[np.isin(column.values, ordinals)]] = True
+            self._remember(cache_key, mask)
+        return mask
+
+    def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
+        """Documents published within [start, end], whole days (UTC) included."""
+        low = _day_ticks(start) if start else 0
+        high = _day_ticks(end) + _DAY - 1 if end else UNDATED - 1
+        return self.ticks_between(low, high)
+
+    def ticks_between(self, low: int, high: int) -> np.ndarray:
+        """Documents published within [low, high] (Whoosh ticks); never the undated ones."""
+        return (self.ticks >= low) & (self.ticks <= high)
+
+    def _remember(self, key: tuple, mask: np.ndarray) -> None:
+        with self._lock:
+            if len(self._masks) >= _MASK_CACHE:
+                self._masks.clear()
+            self._masks[key] = mask
+
+
+def _ticks(reader, size: int) -> np.ndarray:
+    """Publication times in Whoosh ticks; UNDATED where there is none.
+
+    Read segment by segment: a segment where no article has a date has no column at all.
+    """
+    ticks = np.full(size, UNDATED, dtype=np.int64)
+    for leaf, offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        if count and leaf.has_column("published"):
+            raw = np.fromiter(leaf.column_reader("published", translate=False), dtype=np.uint64, count=count)
+            missing = raw >= np.uint64(UNDATED)     # the column's default is the largest 64-bit value
+            ticks[offset:offset + count] = np.where(missing, UNDATED, raw.astype(np.int64))
+    return ticks
+
+
+def _day_ticks(day: date) -> int:
+    return datetime_to_long(datetime(day.year, day.month, day.day))
+
+
+# --- counting --------------------------------------------------------------------------------
+
+@dataclass
+class Selection:
+    """The request's filters as index keys and masks."""
+
+    keys: dict[str, dict[str, str]]            # facet -> {selected key: value as the user gave it}
+    masks: dict[str, np.ndarray]               # facet (and "date") -> documents passing that filter
+
+    def without(self, facet: str, base: np.ndarray) -> np.ndarray:
+        """``base`` narrowed by every filter except the facet's own."""
+        mask = base
+        for name, filter_mask in self.masks.items():
+            if name != facet:
+                mask = mask & filter_mask
+        return mask
+
+    def all(self, base: np.ndarray) -> np.ndarray:
+        return self.without("", base)
+
+
+def select(columns: Columns, names: Names, req: SearchRequest) -> Selection:
+    keys: dict[str, dict[str, str]] = {}
+    masks: dict[str, np.ndarray] = {}
+    for facet, values in req.filters().items():
+        if values:
+            keys[facet] = {}
+            for value in values:
+                keys[facet].setdefault(names.key(facet, value), value)
+            masks[facet] = columns.value_mask(facet, tuple(sorted(keys[facet])))
+    if req.date_from or req.date_to:
+        masks["date"] = columns.date_mask(req.date_from, req.date_to)
+    return Selection(keys, masks)
+
+
+def count_facets(columns: Columns, names: Names, matches: np.ndarray, selection: Selection,
+                 req: SearchRequest) -> dict[str, Facet]:
+    facets = {facet: value_facet(columns, names, facet, selection.without(facet, matches), selection, req.facet_size)
+              for facet in FACETS}
+    facets["date"] = date_facet(columns, selection.without("date", matches), req)
+    return facets
+
+
+def value_facet(columns: Columns, names: Names, facet: str, mask: np.ndarray, selection: Selection,
+                size: int) -> Facet:
+    """The ``size`` most frequent values, plus every selected one (even when absent)."""
+    column = columns.facets[facet]
+    counts = column.counts(mask)
+    present = np.flatnonzero(counts)
+    # Most frequent first; ties in lexicon order (a stable sort), so lists repeat.
+    top = present[np.argsort(-counts[present], kind="stable")[:size]]
+    selected = selection.keys.get(facet, {})
+    listed = [column.keys[i] for i in top]
+    listed += [k for k in selected if k not in listed]
+    values = []
+    for key in listed:
+        known = columns.has(facet, key)
+        count = int(counts[columns.ordinal(facet, key)]) if known else 0
+        display = names.display(facet, key) if known else selected[key]
+        values.append(FacetValue(display, count, key in selected, key))
+    values.sort(key=lambda v: -v.count)
+    absent = sum(1 for key in selected if not columns.has(facet, key) or not counts[columns.ordinal(facet, key)])
+    return Facet(values, total_values=len(present) + absent)
+
+
+def date_facet(columns: Columns, mask: np.ndarray, req: SearchRequest) -> Facet:
+    """A histogram in time order, every non-empty period (no cut: bars are read as a whole).
+
+    By month, or by year when the matches span more than three years.
+    """
+    months = columns.months[mask]
+    dated = months[months != NO_MONTH]
+    undated = int(len(months) - len(dated))
+    by_year = len(dated) > 0 and int(dated.max()) - int(dated.min()) > MONTHS_BY_MONTH
+    extra = {"interval": "year" if by_year else "month", "undated": undated}
+    if not len(dated):
+        return Facet([], 0, extra)
+    buckets = dated // 12 if by_year else dated
+    low = int(buckets.min())
+    counts = np.bincount(buckets - low)
+    values = []
+    for i in np.flatnonzero(counts):
+        label, start, end = _period(int(i) + low, by_year)
+        selected = bool(req.date_from or req.date_to) \
+            and (req.date_from or date.min) <= end and start <= (req.date_to or date.max)
+        values.append(FacetValue(label, int(counts[i]), selected, label))
+    return Facet(values, len(values), extra)
+
+
+def _period(number: int, by_year: bool) -> tuple[str, date, date]:
+    """Label, first and last day of a year or month counted from 1970."""
+    if by_year:
+        year = 1970 + number
+        return f"{year:04d}", date(year, 1, 1), date(year, 12, 31)
+    year, month = 1970 + number // 12, number % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return f"{year:04d}-{month:02d}", date(year, month, 1), date.fromordinal(following.toordinal() - 1)

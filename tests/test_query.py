@@ -1,0 +1,183 @@
+"""The query language: syntax, fields, French analysis, and malformed queries never failing."""
+from __future__ import annotations
+
+import pytest
+
+from search.engine import Engine
+from search.query import And, Not, Or, Phrase, Word, parse, parse_tree
+from search.request import SearchRequest
+
+S000, S001, S002, S003, S004 = (
+    "000_91c5acc868c998b8", "001_e9895f9757e1857e", "002_d5ed4a4cd01b391f",
+    "003_557e849e480eec8d", "004_58e2441d30baac30",
+)
+ALL = {S000, S001, S002, S003, S004}
+
+
+@pytest.fixture(scope="module")
+def engine(seed_index) -> Engine:
+    return Engine(seed_index)
+
+
+def ids(engine: Engine, query: str, **options) -> set[str]:
+    result = engine.search(SearchRequest(query=query, per_page=100, **options))
+    assert result.notice is None, result.notice
+    return {hit.id for hit in result.hits}
+
+
+# --- the parser -------------------------------------------------------------------------
+
+def test_words_are_anded_by_default():
+    assert parse_tree("guerre Ukraine") == And([Word("guerre", start=0, end=6), Word("Ukraine", start=7, end=14)])
+
+
+@pytest.mark.parametrize("operator", ["OR", "OU"])
+def test_or_in_english_and_french(operator):
+    assert isinstance(parse_tree(f"Kyiv {operator} Kiev"), Or)
+
+
+@pytest.mark.parametrize("query", ["Trump NOT Zelensky", "Trump SAUF Zelensky", "Trump -Zelensky"])
+def test_exclusion_forms(query):
+    tree = parse_tree(query)
+    assert isinstance(tree, And) and isinstance(tree.items[1], Not)
+
+
+def test_lower_case_operator_words_are_plain_words():
+    assert parse_tree("pomme ou poire") == And([Word("pomme", start=0, end=5), Word("ou", start=6, end=8),
+                                                Word("poire", start=9, end=14)])
+
+
+def test_and_binds_tighter_than_or_and_parentheses_override():
+    assert isinstance(parse_tree("a b OR c"), Or)
+    tree = parse_tree("a (b OR c)")
+    assert isinstance(tree, And) and isinstance(tree.items[1], Or)
+
+
+@pytest.mark.parametrize("prefix, field", [
+    ("titre", "title"), ("title", "title"), ("source", "source"), ("personne", "person"), ("person", "person"),
+    ("theme", "topic"), ("thème", "topic"), ("topic", "topic"), ("langue", "lang"), ("lang", "lang"),
+    ("commentaires", "comments"), ("comments", "comments"), ("date", "date"),
+])
+def test_field_prefixes_in_french_and_english(prefix, field):
+    assert parse_tree(f"{prefix}:valeur").field == field
+    assert parse_tree(f'{prefix}:"deux mots"') == Phrase("deux mots", field)
+
+
+def test_field_applies_to_a_group():
+    tree = parse_tree("titre:(Trump OR Poutine)")
+    assert isinstance(tree, Or) and {w.field for w in tree.items} == {"title"}
+
+
+def test_french_quotes_and_phrase_slop():
+    assert parse_tree("«Maison-Blanche»") == Phrase("Maison-Blanche")
+    assert parse_tree('"accord paix"~3') == Phrase("accord paix", slop=3)
+
+
+def test_fuzzy_distance():
+    assert parse_tree("Zelensky~").fuzzy == 1
+    assert parse_tree("Zelensky~2").fuzzy == 2
+
+
+def test_a_colon_before_a_space_is_punctuation():
+    assert parse_tree("Vatican: achat") == And([Word("Vatican", start=0, end=7), Word("achat", start=9, end=14)])
+
+
+# --- malformed queries: results and a French notice, never an exception ------------------
+
+@pytest.mark.parametrize("query, reason, words", [
+    ('"Maison-Blanche', "guillemet non fermé", "Maison Blanche"),
+    ("(Trump OR Poutine", "parenthèse non fermée", "Trump Poutine"),
+    ("Trump) Poutine", "parenthèse fermante en trop", "Trump Poutine"),
+    ("Trump OR", "opérateur « OR » sans terme", "Trump"),
+    ("AND Trump", "opérateur « AND » sans terme", "Trump"),
+    ("Trump SAUF", "opérateur « SAUF » sans terme", "Trump"),
+    ("auteur:Trump", "champ inconnu « auteur: »", "auteur Trump"),
+    ("titre:", "champ « titre: » sans valeur", "titre"),
+    ("date:hier Trump", "date illisible « hier »", "date hier Trump"),
+    ("Trump ()", "parenthèses vides", "Trump"),
+    ("Trump\x00\x07Poutine", "caractères de contrôle", "Trump Poutine"),
+    ("Trump " * 2000, "requête trop longue", "Trump"),
+    ("(" * 30 + "Trump" + ")" * 30, "trop de parenthèses imbriquées", "Trump"),
+])
+def test_malformed_queries_search_their_words(engine, query, reason, words):
+    result = engine.search(SearchRequest(query=query[:10_000]))
+    assert result.notice.startswith(f"Requête mal formée ({reason}")
+    assert result.notice.endswith(") : recherche des mots tels quels.")
+    assert {h.id for h in result.hits} == ids(engine, words)
+
+
+def test_a_query_without_words_finds_nothing_but_an_empty_one_finds_all(engine):
+    assert engine.search(SearchRequest(query='"')).total == 0
+    assert engine.search(SearchRequest(query="")).total == 5
+
+
+# --- searching the seeds ----------------------------------------------------------------
+
+def test_and_or_not(engine):
+    assert ids(engine, "Alaska Kyiv") == {S001}
+    assert ids(engine, "Alaska OU Kyiv") == {S000, S001, S002, S003, S004}
+    assert ids(engine, "Alaska SAUF Kyiv") == {S000, S003}
+    assert ids(engine, "Poutine -Alaska") == {S002, S004}
+    assert ids(engine, "-Alaska") == {S002, S004}
+    assert ids(engine, "(Alaska OR Rutte) AND Kyiv") == {S001}
+
+
+def test_accents_case_elision_and_plural_do_not_matter(engine):
+    assert ids(engine, "securite") == ids(engine, "SÉCURITÉ") == ALL
+    assert ids(engine, "l'otan") == ids(engine, "L’OTAN") == ids(engine, "otan") == ALL
+    assert ids(engine, "garantie") == ids(engine, "garanties") >= {S000, S001, S004}
+
+
+def test_phrases_use_the_words_in_order(engine):
+    assert ids(engine, '"Maison-Blanche"') == ids(engine, "Maison-Blanche") == {S001}
+    assert ids(engine, '"Blanche Maison"') == set()
+    assert ids(engine, '"garanties de sécurité"') >= {S001}
+
+
+def test_field_prefixes(engine):
+    assert ids(engine, "titre:Zelensky") == ids(engine, "title:zelensky") == {S004}
+    assert ids(engine, 'source:"Chas Pravdy"') == ids(engine, "source:chaspravdy") == {S000, S003}
+    assert ids(engine, "personne:Rutte") == ids(engine, 'person:"Mark Rutte"') == {S003}
+    assert ids(engine, "langue:fr") == ids(engine, "lang:FR") == ids(engine, "langue:français") == ALL
+    topic = engine.article(S000)["topics"][0]
+    assert S000 in ids(engine, f'theme:"{topic}"') == ids(engine, f'topic:"{topic}"')
+
+
+def test_dates(engine):
+    assert ids(engine, "date:2025-08") == ids(engine, 'date:"août 2025"') == {S000, S003}
+    assert ids(engine, "date:2025-08-15..2025-08-31") == {S000}
+    assert ids(engine, "date:2025-08-13") == {S003}
+    assert ids(engine, "date:2024") == set()
+
+
+def test_wildcards_and_fuzzy_words(engine):
+    assert ids(engine, "sécuritair*") == {S001, S004}
+    assert ids(engine, "Zelensk*") == {S001, S003, S004}
+    assert ids(engine, "Alasca") == set()
+    assert ids(engine, "Alasca~") == ids(engine, "Alaska") == {S000, S001, S003}
+    assert ids(engine, "Zelenskiy~", variants=False) == {S001, S003, S004}
+
+
+def test_comments_only_when_asked(engine):
+    assert ids(engine, "perlimpinpin") == set()
+    assert ids(engine, "commentaires:perlimpinpin") == ids(engine, "comments:perlimpinpin") == {S001}
+    assert ids(engine, "perlimpinpin", comments=True) == {S001}
+
+
+def test_name_variants(engine):
+    assert ids(engine, "Zelensky") == {S001, S003, S004}          # S001 writes Zelenskyy
+    assert ids(engine, "Zelensky", variants=False) == {S003, S004}
+    assert ids(engine, '"Zelensky"') == {S003, S004}              # quoting: this spelling only
+    assert ids(engine, "Putin") == ALL                             # the French texts say Poutine
+    assert ids(engine, '"Putin"') == set()
+
+
+def test_exact_forms_rank_first(engine):
+    hits = engine.search(SearchRequest(query="garanties")).hits
+    exact = ["garanties" in engine.article(h.id)["body"] for h in hits]
+    assert exact[0] and not all(exact)
+
+
+def test_parse_works_without_an_index():
+    parsed = parse("Trump OU Poutine SAUF titre:Zelensky")
+    assert parsed.notice is None and parsed.highlight
