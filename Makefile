@@ -7,7 +7,7 @@ INDEX ?= index
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast setup setup-test browser bench screenshots clean
+.PHONY: run test setup setup-test browser bench quality load screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,19 @@ run: setup
 test: setup-test
 	$(BIN)/python -m pytest -q
 
+# Whole-corpus runs (../shared/corpus); they print figures, they assert nothing.
 bench: setup
 	$(BIN)/python bench/index_bench.py
 	$(BIN)/python bench/search_bench.py
+
+quality: setup
+	$(BIN)/python bench/html_quality.py
+	$(BIN)/python bench/persons_quality.py
+	$(BIN)/python bench/topics_quality.py
+
+load: setup
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk || true
+	$(BIN)/python bench/load_test.py
 
 screenshots: setup-test
 	$(BIN)/python bench/screenshots.py

@@ -100,7 +100,7 @@ def _format_stats(stats: dict) -> str:
     lines = [f"articles: {stats['articles']}"]
     lines.append("languages: " + ", ".join(f"{k} {v}" for k, v in stats.get("langs", {}).items()))
     span = stats.get("date_range") or {}
-    lines.append(f"dates: {span.get('from') or '?'} .. {span.get('to') or '?'} ({stats.get('undated', 0)} undated)")
+    lines.append(f"dates: {(span.get('from') or '?')[:10]} .. {(span.get('to') or '?')[:10]} ({stats.get('undated', 0)} undated)")
     lines.append("top sources:")
     lines += [f"  {s['count']:>7}  {s['value']}" for s in stats.get("top_sources", [])]
     lines.append(f"size on disk: {stats.get('size_bytes', 0) / 1e6:.1f} MB")

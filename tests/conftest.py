@@ -59,3 +59,15 @@ def corpus_index(tmp_path_factory, corpus_file) -> Path:
     report = build_index([SEEDS, corpus_file], index_dir)
     assert report.failed == 0
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def app(corpus_index):
+    """The web app on the corpus index, as the test client sees it."""
+    from web import create_app
+    return create_app({"INDEX_DIR": corpus_index, "TESTING": True})
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.test_client()

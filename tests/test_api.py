@@ -12,20 +12,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from search.analysis import fold
-from web import create_app, feeds
+from web import feeds
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SPEC_URI = "urn:manchette:openapi"
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index):
-    return create_app({"INDEX_DIR": corpus_index, "TESTING": True})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

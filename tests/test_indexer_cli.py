@@ -19,7 +19,7 @@ from manchette_cli import cli
 from search import store
 
 
-def run(*args: str) -> "click.testing.Result":
+def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 

@@ -18,16 +18,6 @@ from web.cli import serve
 
 
 @pytest.fixture(scope="module")
-def app(corpus_index):
-    return create_app({"INDEX_DIR": corpus_index, "TESTING": True})
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
 def everything(client):
     return client.get("/api/search?facet_size=20").get_json()
 
