@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.query import Term
 
 from .analysis import LangText, fold
@@ -155,11 +156,24 @@ def article_fields(article: Article, person_variants: dict[str, list[str]] | Non
     return {k: v for k, v in fields.items() if v != "" or k in ("id",)}
 
 
+class Codec(W3Codec):
+    """Whoosh's codec without per-block document-length statistics.
+
+    Recording them looks up the document's field length once per posting, a
+    fifth of the writing time. They only tighten Whoosh's upper bounds for
+    skipping blocks; without them the bounds are looser, never wrong, and our
+    engine does not use them. Lengths for BM25F are still stored per
+    document. Pickled into each segment: keep this class at this path.
+    """
+
+    length_stats = False
+
+
 class ArticleWriter:
     """Adds, replaces and deletes articles in one generation."""
 
     def __init__(self, ix, procs: int = 1):
-        kwargs = {"limitmb": POOL_MB}
+        kwargs = {"limitmb": POOL_MB, "codec": Codec()}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
         self._writer = ix.writer(**kwargs)
