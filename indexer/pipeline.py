@@ -112,8 +112,6 @@ class _Enricher:
             if self.entities:
                 self._persons = PersonExtractor(cache_dir=self.cache_dir)
         langs = [detect_language(a.title, a.body, a.lang) for a in batch]
-        for article, lang in zip(batch, langs):
-            article.lang = lang
         persons = self._persons.extract(batch) if self._persons else [[] for _ in batch]
         topics = [self._topics.assign(a) for a in batch]
         return list(zip(langs, persons, topics))
@@ -167,24 +165,22 @@ def _merge_persons(articles: list[Article], kept: Iterable[list[str]] = ()) -> P
     return registry
 
 
-def _source_names(articles: Iterable[Article], previous: dict | None = None) -> dict[str, str]:
-    """key -> display name: the alias table's, else the most frequent spelling."""
-    counts: dict[str, dict[str, int]] = {k: dict(v) for k, v in (previous or {}).items()}
-    for article in articles:
-        normalized = normalize_source(article.source)
+def _source_names(sources: Iterable[str | None]) -> dict[str, str]:
+    """Source key -> display name: the most frequent normalised spelling among the
+    given sources (as printed, one per article), the alias table's when aliased."""
+    counts: dict[str, dict[str, int]] = {}
+    for source in sources:
+        normalized = normalize_source(source)
         if normalized:
             key, display = normalized
             spellings = counts.setdefault(key, {})
             spellings[display] = spellings.get(display, 0) + 1
-    return counts
+    return {key: max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0] for key, spellings in counts.items()}
 
 
-def _meta(source_counts: dict, registry: PersonRegistry, report: Report) -> dict:
-    names = {key: max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0]
-             for key, spellings in source_counts.items()}
+def _meta(source_names: dict[str, str], registry: PersonRegistry, report: Report) -> dict:
     return {
-        "sources": names,
-        "source_spellings": source_counts,
+        "sources": source_names,
         "persons": registry.to_dict(),
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "last_run": report.to_dict(),
@@ -222,9 +218,10 @@ def build(paths: list[Path], index_dir: Path, options: Options) -> Report:
         with store.new_generation(index_dir) as generation:
             writer = store.ArticleWriter(store.open_for_writing(generation), procs=min(options.workers, 2))
             _write(writer, articles, registry, options, replace=False)
-            store.save_meta(generation, _meta(_source_names(articles), registry, report))
-        report.indexed = len(articles)
-    report.elapsed = time.monotonic() - started
+            # The meta's last_run records the report: complete it first.
+            report.indexed = len(articles)
+            report.elapsed = time.monotonic() - started
+            store.save_meta(generation, _meta(_source_names(a.source for a in articles), registry, report))
     return report
 
 
@@ -244,14 +241,18 @@ def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
         old_registry = PersonRegistry.from_dict(meta.get("persons", {}))
         existing = store.stored_entries(ix)
         articles = read_articles(paths, report, options)
-        changed = [a for a in articles if existing.get(a.id, ("",))[0] != a.content_hash()]
+        changed = [a for a in articles if a.id not in existing or existing[a.id].content_hash != a.content_hash()]
         report.unchanged = len(articles) - len(changed)
-        roots = [p.resolve() for p in paths]
+        # A missing root is a failed input, not an emptied folder: it must not remove anything.
+        roots = [p.resolve() for p in paths if p.exists()]
         seen = {a.id for a in articles}
-        gone = [i for i, (_, origin) in existing.items() if i not in seen and _under(origin, roots)]
+        gone = [i for i, entry in existing.items() if i not in seen and _under(entry.origin, roots)]
         enrich(changed, _cache_dir(index_dir), options)
-        kept = _kept_persons(ix, old_registry, {a.id for a in changed} | set(gone))
-        registry = _merge_persons(changed, kept)
+        replaced = {a.id for a in changed} | set(gone)
+        kept = [entry for i, entry in existing.items() if i not in replaced]
+        kept_persons = [[old_registry.canonical(key) or key for key in entry.persons]
+                        for entry in kept if entry.persons]
+        registry = _merge_persons(changed, kept_persons)
         writer = store.ArticleWriter(ix)
         for article_id in gone:
             writer.delete(article_id)
@@ -259,18 +260,8 @@ def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
         report.updated = sum(1 for a in changed if a.id in existing)
         report.indexed = len(changed) - report.updated
         report.removed = len(gone)
-        sources = _source_names(changed, meta.get("source_spellings"))
+        report.elapsed = time.monotonic() - started
+        # Counted over every live article, as a rebuild would.
+        sources = _source_names([*(entry.source_name for entry in kept), *(a.source for a in changed)])
         store.save_meta(generation, _meta(sources, registry, report))
-    report.elapsed = time.monotonic() - started
     return report
-
-
-def _kept_persons(ix, registry: PersonRegistry, replaced: set[str]) -> list[list[str]]:
-    """Persons of the articles an update leaves alone, as display names."""
-    kept = []
-    with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            if fields["id"] in replaced or not fields.get("person"):
-                continue
-            kept.append([registry.canonical(key) or key for key in fields["person"].split(",")])
-    return kept

@@ -10,13 +10,14 @@ import html
 import json
 import re
 import sys
-from pathlib import Path
 
 import click
 
 from search import store
 from search.engine import Engine
 from search.request import BadParameter, SearchRequest, SearchResult
+
+from .cli import INDEX_OPTION, index_dir_or_default
 
 # Request parameter -> the option that sets it, for error messages.
 OPTION_NAMES = {"q": "QUERY", "from": "--from", "to": "--to", "per_page": "--per-page"}
@@ -37,8 +38,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 @click.option("--comments", is_flag=True, help="Also search reader comments.")
 @click.option("--no-variants", is_flag=True, help="Do not expand person names to their other spellings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as the JSON API does.")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Index folder (default: $MANCHETTE_INDEX or ./index).")
+@INDEX_OPTION
 def search_command(query, sources, persons, topics, langs, date_from, date_to, sort, page, per_page,
                    comments, no_variants, as_json, index_dir):
     """Search the archive for QUERY (French query language: "phrase", OU, SAUF, -mot, titre:, date:…).
@@ -55,7 +55,7 @@ def search_command(query, sources, persons, topics, langs, date_from, date_to, s
     except BadParameter as error:
         raise click.BadParameter(error.message, param_hint=f"'{OPTION_NAMES.get(error.name, '--' + error.name)}'")
     try:
-        engine = Engine(index_dir or store.default_index_dir())
+        engine = Engine(index_dir_or_default(index_dir))
     except store.NoIndex as error:
         raise click.ClickException(str(error))
     result = engine.search(request)

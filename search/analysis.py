@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
@@ -62,10 +63,11 @@ def strip_elision(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=262144)  # person extraction folds the same few words very often
 def fold_word(word: str) -> str:
     """One token to its folded form: accents, ligatures, case, elision."""
     folded = unidecode(normalize(word)).lower()
-    # unidecode may introduce punctuation (e.g. "½" -> "1/2"); keep word chars.
+    # An elided article goes (l'etat -> etat); other apostrophes just vanish (aujourd'hui).
     folded = strip_elision(folded)
     return folded.replace("'", "")
 
@@ -148,8 +150,8 @@ class FrenchTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
+        # Text in another language is only folded: French stop words and stems would mangle it.
         french = getattr(value, "lang", "fr") in FRENCH_CHAIN_LANGS
-        # Queries keep stop words out only when the whole query is not made of them.
         cache = self._cache(french)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos

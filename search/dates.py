@@ -38,7 +38,6 @@ ISO_DATE = re.compile(
     r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
     r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
-YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 @dataclass(frozen=True)
@@ -101,10 +100,6 @@ def parse_date(text: str, default_year: int | None = None) -> ParsedDate | None:
     return find_french_date(text, default_year)
 
 
-def years_in(text: str) -> list[int]:
-    return [int(y) for y in YEAR.findall(text)]
-
-
 # --- date ranges for queries and filters -----------------------------------
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ class DateRange:
     end: date     # inclusive
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return nxt - timedelta(days=1)
 
@@ -128,7 +123,7 @@ def parse_period(text: str) -> DateRange | None:
             return DateRange(date(y, 1, 1), date(y, 12, 31))
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
             y, mo = int(m[1]), int(m[2])
-            return DateRange(date(y, mo, 1), _month_end(y, mo))
+            return DateRange(date(y, mo, 1), month_end(y, mo))
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
             d = date(int(m[1]), int(m[2]), int(m[3]))
             return DateRange(d, d)
@@ -137,7 +132,7 @@ def parse_period(text: str) -> DateRange | None:
             return DateRange(d, d)
         if m := re.fullmatch(rf"({_MONTH_RE})\.? (\d{{4}})", folded):
             y, mo = int(m[2]), MONTHS[m[1]]
-            return DateRange(date(y, mo, 1), _month_end(y, mo))
+            return DateRange(date(y, mo, 1), month_end(y, mo))
         if m := re.fullmatch(rf"(\d{{1,2}})(?:er)? ({_MONTH_RE})\.? (\d{{4}})", folded):
             d = date(int(m[3]), MONTHS[m[2]], int(m[1]))
             return DateRange(d, d)

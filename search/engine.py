@@ -540,11 +540,16 @@ class Engine:
             raise ValueError(f"unknown facet {name!r}; facets are {', '.join(FACETS)}")
         index = self._opened()
         column, counts, names = index.columns.facets[name], index.totals[name], index.names
+        wanted = fold(prefix)
         if name == "person" and prefix.strip() and names.registry is not None:
             keys = [fold(c) for c in names.registry.complete(prefix, n * 2)]
+        elif not wanted:
+            # Only the n most frequent values can be listed: keep them, with every tie of the n-th,
+            # before naming and sorting (doing that for every person costs ~30 ms per home page).
+            cut = np.partition(counts, len(counts) - n)[len(counts) - n] if 0 < n < len(counts) else 0
+            keys = [column.keys[i] for i in np.flatnonzero(counts >= cut)]
         else:
-            wanted = fold(prefix)
-            keys = [k for k in column.keys if not wanted or _starts_a_word(fold(names.display(name, k)), wanted)
+            keys = [k for k in column.keys if _starts_a_word(fold(names.display(name, k)), wanted)
                     or k.startswith(wanted)]
         found = [(names.display(name, k), int(counts[index.columns.ordinal(name, k)]))
                  for k in keys if index.columns.has(name, k)]

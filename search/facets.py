@@ -20,6 +20,7 @@ import numpy as np
 from whoosh.util.times import datetime_to_long
 
 from .analysis import fold
+from .dates import month_end
 from .persons import PersonRegistry
 from .request import Facet, FacetValue, SearchRequest
 from .sources import key_of, normalize_source
@@ -34,11 +35,14 @@ _DAY = 86_400 * 1_000_000
 MONTHS_BY_MONTH = 36
 _MASK_CACHE = 256
 
-# Language names a user may type instead of the code.
-LANGUAGE_NAMES = {
-    "francais": "fr", "french": "fr", "anglais": "en", "english": "en", "allemand": "de", "german": "de",
-    "espagnol": "es", "spanish": "es", "italien": "it", "italian": "it", "inconnue": "und", "unknown": "und",
-}
+# The French name of each language code: what pages show, and what users may type instead of the code.
+LANGUAGE_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien",
+                  "pt": "portugais", "nl": "néerlandais", "ar": "arabe", "ru": "russe", "uk": "ukrainien",
+                  "und": "indéterminée"}
+# Typed (folded) name -> code: the French names, plus the other names accepted so far.
+_LANGUAGE_CODES = {fold(name): code for code, name in LANGUAGE_NAMES.items()} | {
+    "french": "fr", "english": "en", "german": "de", "spanish": "es", "italian": "it",
+    "inconnue": "und", "unknown": "und"}
 
 
 class Names:
@@ -77,7 +81,7 @@ class Names:
             return fold(self.person(value) or value)
         if facet == "topic":
             return self._topic_keys.get(folded, value.strip().lower())
-        return LANGUAGE_NAMES.get(folded, value.strip().lower())
+        return _LANGUAGE_CODES.get(folded, value.strip().lower())
 
     def display(self, facet: str, key: str) -> str:
         if facet == "source":
@@ -231,9 +235,13 @@ def select(columns: Columns, names: Names, req: SearchRequest) -> Selection:
 
 def count_facets(columns: Columns, names: Names, matches: np.ndarray, selection: Selection,
                  req: SearchRequest) -> dict[str, Facet]:
-    facets = {facet: value_facet(columns, names, facet, selection.without(facet, matches), selection, req.facet_size)
-              for facet in FACETS}
-    facets["date"] = date_facet(columns, selection.without("date", matches), req)
+    facets = {}
+    for facet in (*FACETS, "date"):
+        mask = selection.without(facet, matches)
+        facets[facet] = date_facet(columns, mask, req) if facet == "date" \
+            else value_facet(columns, names, facet, mask, selection, req.facet_size)
+        # The total this search would have without this facet's filter: the empty state's advice.
+        facets[facet].matching = int(np.count_nonzero(mask))
     return facets
 
 
@@ -289,5 +297,4 @@ def _period(number: int, by_year: bool) -> tuple[str, date, date]:
         year = 1970 + number
         return f"{year:04d}", date(year, 1, 1), date(year, 12, 31)
     year, month = 1970 + number // 12, number % 12 + 1
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return f"{year:04d}-{month:02d}", date(year, month, 1), date.fromordinal(following.toordinal() - 1)
+    return f"{year:04d}-{month:02d}", date(year, month, 1), month_end(year, month)

@@ -141,9 +141,6 @@ class PersonRegistry:
     def __len__(self) -> int:
         return len(self._persons)
 
-    def __contains__(self, name: str) -> bool:
-        return self.canonical(name) is not None
-
     def __iter__(self):
         """Canonical names, most articles first."""
         return iter(sorted(self._persons, key=lambda c: (-self._persons[c][1], c)))

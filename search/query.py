@@ -483,7 +483,7 @@ class _Compiler:
         if not 2 <= len(words) <= 8:
             return None
         return wq.Or([wq.Phrase(f, words, slop=PHRASE_SLOP, boost=PROXIMITY_BOOST)
-                      for f in ("title_exact", "body_exact")])
+                      for f in TEXT_TARGETS[None][1]])
 
 
 def _fold_pattern(text: str) -> str:

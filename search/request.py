@@ -17,6 +17,9 @@ MAX_PAGE = 10_000
 DEFAULT_PER_PAGE = 10
 DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 1000
+MAX_QUERY = 10_000       # characters of q kept
+# BadParameter("from", ...)'s message for a range given backwards; front ends test for it.
+DATES_REVERSED = "the start date is after the end date"
 
 
 class BadParameter(ValueError):
@@ -63,7 +66,7 @@ class SearchRequest:
             return values[-1] if values else None
 
         request = cls(
-            query=(one("q") or "")[:10_000],
+            query=(one("q") or "")[:MAX_QUERY],
             sources=getlist("source"),
             persons=getlist("person"),
             topics=getlist("topic"),
@@ -71,21 +74,22 @@ class SearchRequest:
             date_from=_date_bound("from", one("from"), start=True),
             date_to=_date_bound("to", one("to"), start=False),
             sort=_choice("sort", one("sort"), SORTS, "relevance"),
-            page=_integer("page", one("page"), 1, 1, MAX_PAGE),
-            per_page=_integer("per_page", one("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-            facet_size=_integer("facet_size", one("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
+            page=integer_param("page", one("page"), 1, 1, MAX_PAGE),
+            per_page=integer_param("per_page", one("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+            facet_size=integer_param("facet_size", one("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
             variants=_flag("variants", one("variants"), True),
             comments=_flag("comments", one("comments"), False),
         )
         if request.date_from and request.date_to and request.date_from > request.date_to:
-            raise BadParameter("from", "the start date is after the end date")
+            raise BadParameter("from", DATES_REVERSED)
         return request
 
     def filters(self) -> dict[str, list[str]]:
         return {"source": self.sources, "person": self.persons, "topic": self.topics, "lang": self.langs}
 
 
-def _integer(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+def integer_param(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    """A whole-number parameter; ``default`` when absent. Also used for the web's other parameters."""
     if raw is None:
         return default
     try:
@@ -142,6 +146,7 @@ class Facet:
     values: list[FacetValue]
     total_values: int
     extra: dict = field(default_factory=dict)   # e.g. the date facet's interval and undated count
+    matching: int = 0     # matches under every filter but this facet's own; not part of the JSON document
 
     def to_dict(self) -> dict:
         return {"values": [v.to_dict() for v in self.values], "total_values": self.total_values, **self.extra}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from .analysis import fold
+from .datafiles import data_lines
 
 _PREFIX = re.compile(r"^\s*(?:source|sources|src)\s*[:\-–]?\s+", re.IGNORECASE)
 
@@ -30,10 +30,7 @@ def key_of(name: str) -> str:
 def aliases() -> dict[str, str]:
     """key of a variant -> canonical display name."""
     table: dict[str, str] = {}
-    text = resources.files(__package__).joinpath("data/source_aliases.tsv").read_text("utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in data_lines(__package__, "data/source_aliases.tsv"):
         variant, _, canonical = line.partition("\t")
         canonical = canonical.strip() or variant.strip()
         table[key_of(variant)] = canonical

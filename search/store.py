@@ -22,11 +22,10 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.query import Term
 
 from .analysis import LangText, fold
 from .document import Article
@@ -83,7 +82,7 @@ def read_meta(generation: Path) -> dict:
         return {}
 
 
-def _write_meta(generation: Path, meta: dict) -> None:
+def save_meta(generation: Path, meta: dict) -> None:
     tmp = generation / (META + ".tmp")
     tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
     os.replace(tmp, generation / META)
@@ -191,22 +190,22 @@ class ArticleWriter:
     def commit(self) -> None:
         self._writer.commit()
 
-    def cancel(self) -> None:
-        self._writer.cancel()
+class StoredEntry(NamedTuple):
+    content_hash: str
+    origin: str
+    persons: list[str]   # folded person keys
+    source_name: str     # as printed
 
 
-def stored_entries(ix) -> dict[str, tuple[str, str]]:
-    """id -> (content hash, origin) of every live article: what --update compares against."""
+def stored_entries(ix) -> dict[str, StoredEntry]:
+    """id -> what --update needs of every live article, read in one pass over the stored fields."""
     entries = {}
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            entries[fields["id"]] = (fields.get("content_hash", ""), fields.get("origin", ""))
+            person = fields.get("person", "")
+            entries[fields["id"]] = StoredEntry(fields.get("content_hash", ""), fields.get("origin", ""),
+                                                person.split(",") if person else [], fields.get("source_name", ""))
     return entries
-
-
-def has_id(ix, article_id: str) -> bool:
-    with ix.searcher() as searcher:
-        return searcher.search(Term("id", article_id), limit=1).scored_length() > 0
 
 
 # --- generations ----------------------------------------------------------------
@@ -256,10 +255,6 @@ def _swap(index_dir: Path, generation: Path) -> None:
 def _prune(index_dir: Path) -> None:
     for old in _generations(index_dir)[:-KEEP_GENERATIONS]:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def save_meta(generation: Path, meta: dict) -> None:
-    _write_meta(generation, meta)
 
 
 def open_for_writing(generation: Path):

@@ -5,18 +5,17 @@ Edit ``search/data/topics.tsv`` (key, label) to rename a topic's label.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+
+from .datafiles import data_lines
 
 
 @lru_cache(maxsize=1)
 def topic_labels() -> dict[str, str]:
     """Topic key -> label as displayed (``economie`` -> ``Économie``), in display order."""
-    text = resources.files(__package__).joinpath("data/topics.tsv").read_text("utf-8")
     labels = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, _, label = line.partition("\t")
-            labels[key.strip()] = label.strip() or key.strip()
+    for line in data_lines(__package__, "data/topics.tsv"):
+        key, _, label = line.partition("\t")
+        labels[key.strip()] = label.strip() or key.strip()
     return labels
 
 

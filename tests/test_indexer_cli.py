@@ -116,6 +116,30 @@ def test_bad_input_is_reported_and_the_rest_indexed(tmp_path):
     assert live_ids(index_dir) == {"j1", "latin1"}
 
 
+def test_update_of_a_missing_folder_removes_nothing(archive, tmp_path):
+    index_dir = tmp_path / "idx"
+    assert run("index", str(archive), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    archive.rename(tmp_path / "unmounted")   # e.g. a disk that is not mounted
+    result = CliRunner().invoke(cli, ["index", "--update", str(archive), "--index", str(index_dir), "-q"])
+    assert "removed 0" in result.output and "failed 1" in result.output
+    assert len(live_ids(index_dir)) == 5
+
+
+def test_update_names_sources_as_a_rebuild_does(tmp_path):
+    root = tmp_path / "flux"
+    root.mkdir()
+    record = lambda i, source: json.dumps({"id": i, "title": "Titre", "text": "Un texte.", "source": source})
+    (root / "a.jsonl").write_text("\n".join([record("a1", "GAZETTE DU TARN"), record("a2", "GAZETTE DU TARN")]), "utf-8")
+    (root / "b.jsonl").write_text(record("b1", "Gazette du Tarn"), "utf-8")
+    index_dir = tmp_path / "idx"
+    assert run("index", str(root), "--index", str(index_dir), "--workers", "1", "--no-persons", "-q").exit_code == 0
+    (root / "a.jsonl").unlink()
+    assert run("index", "--update", str(root), "--index", str(index_dir), "--no-persons", "-q").exit_code == 0
+    meta = store.read_meta(store.current_generation(index_dir))
+    assert meta["sources"] == {"gazettedutarn": "Gazette du Tarn"}
+    assert "source_spellings" not in meta
+
+
 def test_strict_stops_at_the_first_error_and_keeps_the_live_index(archive, tmp_path):
     index_dir = tmp_path / "idx"
     assert run("index", str(archive), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0

@@ -70,3 +70,9 @@ def test_unknown_formats_are_skipped_not_failed(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (problem,) = read_paths([tmp_path])
     assert problem.skipped and problem.location.endswith("photo.jpg")
+
+
+def test_records_without_an_id_are_named_by_their_place_in_the_file(tmp_path):
+    (tmp_path / "f.jsonl").write_text('{"text": "Un."}\n\n{"text": "Deux."}\n', "utf-8")
+    (tmp_path / "g.json").write_text('[{"text": "Un."}, {"text": "Deux."}]', "utf-8")
+    assert [a.id for a in read_paths([tmp_path])] == ["f#1", "f#3", "g#0", "g#1"]

@@ -87,6 +87,20 @@ def test_gzipped_text_is_read(tmp_path):
     assert article.id == "a" and article.body == "Corps de l'article."
 
 
+def test_utf16_text_with_bom_is_decoded(tmp_path):
+    (tmp_path / "windows.txt").write_bytes("Été à Besançon\n\nLe maire a présenté l’œuvre.".encode("utf-16"))
+    (article,) = read_paths([tmp_path])
+    assert article.title == "Été à Besançon"
+    assert article.body == "Le maire a présenté l’œuvre."
+
+
+def test_uppercase_gz_suffix_is_read(tmp_path):
+    import gzip
+    (tmp_path / "a.TXT.GZ").write_bytes(gzip.compress("Titre\n\nCorps de l'article.".encode()))
+    (article,) = read_paths([tmp_path])
+    assert article.id == "a" and article.body == "Corps de l'article."
+
+
 @pytest.mark.parametrize("name, content, reason", [
     ("vide.txt", b"", "empty file"),
     ("binaire.txt", b"\x00\x01\x02\x89PNG" * 50, "binary file"),

@@ -340,6 +340,14 @@ def test_content_security_policy(hostile_client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+def test_ids_with_spaces_and_accents_are_served(tmp_path):
+    build([{"id": "article été 1", "title": "Un article d’été", "text": "Il fait chaud à Lyon cet été."}],
+          tmp_path / "in", tmp_path / "index")
+    client = create_app({"INDEX_DIR": tmp_path / "index", "TESTING": True}).test_client()
+    page = get_page(client, "/articles/article%20%C3%A9t%C3%A9%201")
+    assert "Un article d’été" in page.text()
+
+
 def test_no_index_is_a_friendly_503(tmp_path):
     client = create_app({"INDEX_DIR": tmp_path / "nothing", "TESTING": True}).test_client()
     page = get_page(client, "/", status=503)

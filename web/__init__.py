@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from search.request import MAX_QUERY
 from search.store import default_index_dir
 
 from . import api, errors, feeds, formatting, links, openapi, views
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(openapi.bp)
     formatting.register(app)
+    app.jinja_env.globals["MAX_QUERY"] = MAX_QUERY   # the search box's maxlength, what the search keeps
     links.register(app)
     errors.register(app)
     app.after_request(_security_headers)

@@ -1,23 +1,21 @@
 """The data behind each page, built once and rendered as HTML or as JSON."""
 from __future__ import annotations
 
-import re
 import threading
-from dataclasses import replace
 
 from flask import abort, current_app
 
 from search.engine import Engine
-from search.request import BadParameter, SearchRequest
+from search.facets import FACETS
+from search.request import MAX_QUERY, SearchRequest, integer_param
 
-FACETS = ("source", "person", "topic", "lang")
-# SearchRequest attribute holding each filter's values.
-FILTER_ATTRS = {"source": "sources", "person": "persons", "topic": "topics", "lang": "langs"}
-ARTICLE_ID = re.compile(r"[A-Za-z0-9._:/#-]{1,200}")
+# Ids are only looked up in the index, never used as file paths, so any printable text the
+# indexer writes is fine (spaces, accents, URLs, long WARC record ids); this only bounds the work.
+MAX_ARTICLE_ID = 1000
 RELATED = 5
 HOME_TOP = 12
+DEFAULT_COMPLETIONS = 10
 MAX_COMPLETIONS = 50
-MAX_QUERY = 10_000
 
 _engine_lock = threading.Lock()
 
@@ -41,27 +39,10 @@ def search_context(params) -> dict:
     return {"req": request, "result": engine().search(request)}
 
 
-def relaxations(request: SearchRequest) -> list[dict]:
-    """For an empty result: how many hits dropping each active filter alone would give back.
-
-    A filter is all the values of one facet (any of them may match), or the date range.
-    """
-    cheap = replace(request, page=1, per_page=1, facet_size=1)
-    options = []
-    for name, values in request.filters().items():
-        if values:
-            total = engine().search(replace(cheap, **{FILTER_ATTRS[name]: []})).total
-            options.append({"name": name, "values": values, "total": total})
-    if request.date_from or request.date_to:
-        total = engine().search(replace(cheap, date_from=None, date_to=None)).total
-        options.append({"name": "date", "values": [], "total": total})
-    return sorted(options, key=lambda option: -option["total"])
-
-
 def valid_article_id(article_id: str) -> bool:
-    # Ids may contain "/" (file paths) but never climb or hide a segment.
-    return bool(ARTICLE_ID.fullmatch(article_id)) and all(
-        part not in ("", ".", "..") for part in article_id.split("/"))
+    # Ids may contain "/" (file paths, URLs) but no link to an article may look like it climbs.
+    return 0 < len(article_id) <= MAX_ARTICLE_ID and article_id.isprintable() and all(
+        part not in (".", "..") for part in article_id.split("/"))
 
 
 def article_context(article_id: str, query: str) -> dict:
@@ -85,17 +66,7 @@ def facet_context(name: str, params) -> dict:
     if name not in FACETS:
         abort(404)
     prefix = (params.get("prefix") or "").strip()[:200]
-    size = _count("n", params.get("n"), default=10, high=MAX_COMPLETIONS)
+    # A blank n is treated as absent, as SearchRequest.from_params does for its parameters.
+    size = integer_param("n", (params.get("n") or "").strip() or None, DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
     return {"facet": name, "prefix": prefix, "values": engine().facet_values(name, prefix, n=size)}
 
-
-def _count(name: str, raw: str | None, default: int, high: int) -> int:
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, f"expected a whole number, got {raw[:40]!r}") from None
-    if not 1 <= value <= high:
-        raise BadParameter(name, f"must be between 1 and {high}, got {value}")
-    return value

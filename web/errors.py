@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.dates import parse_period
-from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
+from search.request import DATES_REVERSED, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 from search.store import IndexError_, NoIndex
 
+from .context import MAX_COMPLETIONS
 from .formatting import number_fr
 
 DATE_EXAMPLES = "par exemple 2020, 2020-07, 2020-07-14 ou 14/07/2020"
@@ -25,7 +25,7 @@ PARAMETER_HELP = {
     "to": f"La date de fin n’est pas une date valide : écrivez-la {DATE_EXAMPLES}.",
     "variants": "L’option « variants » vaut oui ou non.",
     "comments": "L’option « comments » vaut oui ou non.",
-    "n": "Le nombre de suggestions doit être un nombre entier entre 1 et 50.",
+    "n": f"Le nombre de suggestions doit être un nombre entier entre 1 et {MAX_COMPLETIONS}.",
 }
 STATUS_TITLES = {400: "Requête invalide", 404: "Page introuvable", 405: "Méthode non autorisée",
                  500: "Erreur interne", 503: "Index indisponible"}
@@ -36,7 +36,7 @@ def _wants_json() -> bool:
 
 
 def french_message(exc: BadParameter) -> str:
-    if exc.name == "from" and parse_period(request.args.get("from", "")) is not None:
+    if exc.message == DATES_REVERSED:
         return "La date de début est postérieure à la date de fin : inversez-les."
     return PARAMETER_HELP.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from search.dates import MONTH_NAMES, PARIS
+from search.dates import MONTH_NAMES, PARIS, parse_iso
+from search.facets import LANGUAGE_NAMES
 
 FACET_TITLES = {"source": "Source", "person": "Personnes", "topic": "Thèmes", "lang": "Langue", "date": "Date"}
 FACET_NOUNS = {"source": "source", "person": "personne", "topic": "thème", "lang": "langue", "date": "dates"}
-LANG_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien",
-              "pt": "portugais", "nl": "néerlandais", "ar": "arabe", "ru": "russe", "uk": "ukrainien",
-              "und": "indéterminée"}
 SORT_LABELS = {"relevance": "Pertinence", "newest": "Plus récents d’abord", "oldest": "Plus anciens d’abord"}
 NARROW_NBSP = "\u202f"
 # XML 1.0 forbids most control characters, which scraped text and queries may hold.
@@ -18,13 +16,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _paris(iso: str | None) -> datetime | None:
-    if not iso:
-        return None
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    return moment.astimezone(PARIS) if moment.tzinfo else moment
+    # parse_iso, not datetime.fromisoformat: the engine writes "…Z", which Python 3.10 rejects.
+    moment = parse_iso(iso) if iso else None
+    return moment.astimezone(PARIS) if moment else None
 
 
 def date_fr(value: str | date | None) -> str:
@@ -46,7 +40,7 @@ def datetime_fr(iso: str | None) -> str:
     moment = _paris(iso)
     if moment is None:
         return ""
-    return f"{date_fr(iso)} à {moment.hour} h {moment.minute:02d}"
+    return f"{date_fr(moment)} à {moment.hour} h {moment.minute:02d}"
 
 
 def period_fr(period: str) -> str:
@@ -72,7 +66,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def lang_name(code: str | None) -> str:
-    return LANG_NAMES.get(code or "und", code or "")
+    return LANGUAGE_NAMES.get(code or "und", code or "")
 
 
 def web_url(url: str | None) -> str | None:

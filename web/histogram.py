@@ -38,7 +38,6 @@ class Histogram:
     bars: list[Bar]
     interval: str
     undated: int
-    peak: int
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -73,4 +72,4 @@ def histogram(facet: Facet | None) -> Histogram | None:
             height=max(MIN_HEIGHT, HEIGHT * counts[period] / peak) if counts.get(period) else 0)
         for i, period in enumerate(periods)
     ]
-    return Histogram(bars, facet.extra.get("interval", "month"), facet.extra.get("undated", 0), peak)
+    return Histogram(bars, facet.extra.get("interval", "month"), facet.extra.get("undated", 0))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from search.request import DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, SORTS
+from search.request import (DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY,
+                            SORTS)
 
-from .context import FACETS, MAX_COMPLETIONS
+from .context import DEFAULT_COMPLETIONS, FACETS, MAX_ARTICLE_ID, MAX_COMPLETIONS
 from .feeds import CSV_CAP, CSV_COLUMNS, FEED_SIZE
 
 bp = Blueprint("openapi", __name__)
@@ -40,7 +41,7 @@ def _integer(name: str, default: int, high: int, description: str) -> dict:
 DATE_HELP = "A year (2020), a month (2020-07), a day (2020-07-14 or 14/07/2020) or a French date (juillet 2020)."
 
 PARAMETERS = {
-    "q": {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 10_000},
+    "q": {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_QUERY},
           "description": "Query: words, \"phrases\", OR, -exclusion, title:, source:, date: (French-aware)."},
     "source": _multi("source", "source (publisher)"),
     "person": _multi("person", "person mentioned"),
@@ -60,8 +61,9 @@ PARAMETERS = {
     "comments": {"name": "comments", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
                  "description": "Also search reader comments."},
     "article_id": {"name": "id", "in": "path", "required": True,
-                   "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:/#-]{1,200}$"},
-                   "description": "Article id (may contain '/'; '#' must be sent as %23)."},
+                   "schema": {"type": "string", "minLength": 1, "maxLength": MAX_ARTICLE_ID},
+                   "description": "Article id, printable text (may contain '/' but no '.' or '..' segment; "
+                                  "'#', '?' and '%' must be percent-encoded)."},
     "highlight": {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
                   "description": "Words to highlight in the article."},
 }
@@ -168,7 +170,8 @@ def document() -> dict:
                 {"name": "prefix", "in": "query", "required": False, "schema": {"type": "string"},
                  "description": "Start of a value; accents and case are ignored."},
                 {"name": "n", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS, "default": 10}}]),
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS,
+                            "default": DEFAULT_COMPLETIONS}}]),
             "/api/stats": _get("Overview of the archive (the home page's data)", {
                 "200": _json("Overview", "Counts and most frequent values"), "503": ERRORS["503"]}),
             "/api/openapi.json": _get("This document", {"200": {

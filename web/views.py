@@ -5,9 +5,9 @@ import math
 
 from flask import Blueprint, render_template, request, url_for
 
-from search.request import DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE, SearchRequest
+from search.request import DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE, SearchRequest, SearchResult
 
-from .context import FACETS, article_context, home_context, relaxations, search_context
+from .context import FACETS, article_context, home_context, search_context
 from .formatting import FACET_NOUNS, date_span, lang_name
 from .histogram import histogram
 from .links import remove_value, same_query, search_url
@@ -33,7 +33,7 @@ def search():
     return render_template(
         "search.html", **context, chips=chips, facet_names=FACETS,
         histogram=histogram(result.facets.get("date")),
-        relaxations=helpful_removals(req) if result.total == 0 and chips else [],
+        relaxations=helpful_removals(req, result) if result.total == 0 and chips else [],
         pages=page_numbers(req.page, last_page), last_page=last_page,
         more_size=min(MAX_FACET_SIZE, max(MORE_FACET_VALUES, req.facet_size * 2)),
         default_facet_size=DEFAULT_FACET_SIZE, default_per_page=DEFAULT_PER_PAGE, hit_persons=HIT_PERSONS,
@@ -63,11 +63,19 @@ def active_filters(req: SearchRequest) -> list[dict]:
     return chips
 
 
-def helpful_removals(req: SearchRequest) -> list[dict]:
-    """The empty state's advice: each filter, the link dropping it, and the hits that gives back."""
-    return [{"label": _label(option["name"], option["values"], req), "total": option["total"],
-             "href": search_url({"from": None, "to": None} if option["name"] == "date" else {option["name"]: None})}
-            for option in relaxations(req)]
+def helpful_removals(req: SearchRequest, result: SearchResult) -> list[dict]:
+    """The empty state's advice: each active filter, the link dropping it, and the hits that gives back.
+
+    A filter is all the values of one facet (any of them may match), or the date range; the
+    totals come from the facet counts, which already leave each facet's own filter out.
+    """
+    options = [{"label": _label(name, values, req), "total": result.facets[name].matching,
+                "href": search_url({name: None})}
+               for name, values in req.filters().items() if values]
+    if req.date_from or req.date_to:
+        options.append({"label": _label("date", [], req), "total": result.facets["date"].matching,
+                        "href": search_url({"from": None, "to": None})})
+    return sorted(options, key=lambda option: -option["total"])
 
 
 def page_numbers(current: int, last: int) -> list[int | None]:

@@ -25,20 +25,18 @@ import re
 import sqlite3
 from collections import Counter, defaultdict
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from search.analysis import normalize
+from search.datafiles import data_lines
 from search.document import Article
 from search.persons import PARTICLES, PersonRegistry, person_key, spelling_key, surname_only
 
-# Hyphen and space variants become plain ones before NER: the model has
-# hardly seen them (``Maison‑Blanche`` with U+2011 is read as a person).
-_NER_CHARS = str.maketrans({
-    **{chr(c): "-" for c in range(0x2010, 0x2016)},
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ",
-})
+# Hyphen variants become plain ones before NER: the model has hardly seen
+# them (``Maison‑Blanche`` with U+2011 is read as a person). normalize() (NFKC)
+# already turns the no-break spaces into spaces and U+2011 into U+2010.
+_NER_CHARS = str.maketrans("\u2010\u2012\u2013\u2014\u2015", "-----")
 
 # Long bodies are cut for NER (at a paragraph end): the persons of a news
 # story are named early, and NER time grows with length.
@@ -84,7 +82,7 @@ _HEADLINE_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
 def alias_pairs() -> list[tuple[str, str]]:
     """``(variant, canonical)`` rows of the editable alias table."""
     pairs = []
-    for line in _data_lines("person_aliases.tsv"):
+    for line in data_lines("indexer", "data/person_aliases.tsv"):
         variant, _, canonical = line.partition("\t")
         pairs.append((variant.strip(), canonical.strip() or variant.strip()))
     return pairs
@@ -103,18 +101,13 @@ def aliases() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """Folded words that are never part of a person's name (Covid, lundi, Club…)."""
-    return frozenset(person_key(line) for line in _data_lines("person_stoplist.txt"))
+    return frozenset(person_key(line) for line in data_lines("indexer", "data/person_stoplist.txt"))
 
 
 @lru_cache(maxsize=1)
 def not_persons() -> frozenset[str]:
     """Folded names the model takes for persons but are not (Matignon, Mediapart…)."""
-    return frozenset(person_key(line) for line in _data_lines("not_persons.txt"))
-
-
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("indexer").joinpath("data", name).read_text("utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(person_key(line) for line in data_lines("indexer", "data/not_persons.txt"))
 
 
 # ---------------------------------------------------------------- NER + cache

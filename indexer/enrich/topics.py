@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from search.analysis import fold, terms
+from search.datafiles import data_lines
 from search.document import Article
 from search.topics import topic_labels
 
@@ -41,13 +42,10 @@ def source_table() -> dict[tuple[str, str], str]:
     """``(kind, folded value)`` -> topic key, or ``-`` for a generic section."""
     known = topic_labels()
     table = {}
-    text = _data_path("topic_sources.tsv").read_text("utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
+    for line in data_lines("indexer", "data/topic_sources.tsv"):
         kind, value, topic = (part.strip() for part in line.split("\t"))
         if topic != GENERIC and topic not in known:
-            raise ValueError(f"topic_sources.tsv:{number}: unknown topic {topic!r}")
+            raise ValueError(f"topic_sources.tsv: unknown topic {topic!r} in row {line!r}")
         table[kind, value.lower() if kind == "host" else fold(value)] = topic
     return table
 

@@ -19,7 +19,7 @@ class Problem:
 def article_id(relative_path: str) -> str:
     """A file's id: its path relative to the given root, without extension(s)."""
     path = relative_path.replace("\\", "/")
-    if path.endswith(".gz"):
+    if path.lower().endswith(".gz"):  # as the reader registry, which lower-cases
         path = path[:-3]
     head, slash, name = path.rpartition("/")
     stem = name.rsplit(".", 1)[0] if "." in name else name

@@ -18,7 +18,7 @@ class DecodeError(ValueError):
 
 def read_bytes(path: Path) -> bytes:
     data = path.read_bytes()
-    if path.suffix == ".gz":
+    if path.suffix.lower() == ".gz":  # as the reader registry, which lower-cases
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
@@ -35,6 +35,12 @@ def decode(data: bytes, declared: str | None = None) -> str:
     """UTF-8 first, then a declared encoding, then detection; never lossy-silent."""
     if looks_binary(data):
         raise DecodeError("binary file, not text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a BOM passes looks_binary despite its NULs; cp1252 would garble it.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"invalid UTF-16 ({exc.reason})") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

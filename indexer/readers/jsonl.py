@@ -14,32 +14,30 @@ from search.dates import parse_date
 from search.document import Article
 
 from .base import Problem, article_id
-from .decoding import DecodeError, decode, read_bytes
+from .decoding import DecodeError, read_text
 
 SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
 def read(path: Path, relative: str) -> Iterator[Article | Problem]:
     try:
-        data = read_bytes(path)
-        if not data.strip():
-            raise DecodeError("empty file")
-        content = decode(data)
+        content = read_text(path)
     except DecodeError as exc:
         yield Problem(str(path), str(exc))
         return
     origin = str(path.resolve())
-    for location, record in _records(path, content):
+    for location, position, record in _records(path, content):
         if isinstance(record, Problem):
             yield record
             continue
-        item = to_article(record, location, article_id(relative))
+        item = to_article(record, location, f"{article_id(relative)}#{position}")
         if isinstance(item, Article):
             item.origin = origin
         yield item
 
 
 def _records(path: Path, content: str):
+    """(location, position, record or Problem); position is the line number or array index."""
     stripped = content.lstrip()
     if stripped.startswith("[") or (path.name.lower().removesuffix(".gz").endswith(".json")
                                    and not _is_lines(stripped)):
@@ -51,9 +49,9 @@ def _records(path: Path, content: str):
             continue
         location = f"{path}:{number}"
         try:
-            yield location, json.loads(line)
+            yield location, number, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield location, Problem(location, f"malformed JSON: {exc.msg} (column {exc.colno})")
+            yield location, number, Problem(location, f"malformed JSON: {exc.msg} (column {exc.colno})")
 
 
 def _is_lines(text: str) -> bool:
@@ -69,11 +67,11 @@ def _array_records(path: Path, content: str):
         data = json.loads(content)
     except json.JSONDecodeError as exc:
         location = f"{path}:{exc.lineno}"
-        yield location, Problem(location, f"malformed JSON: {exc.msg} (column {exc.colno})")
+        yield location, exc.lineno, Problem(location, f"malformed JSON: {exc.msg} (column {exc.colno})")
         return
     records = data if isinstance(data, list) else [data]
     for index, record in enumerate(records):
-        yield f"{path}[{index}]", record
+        yield f"{path}[{index}]", index, record
 
 
 def _text(value) -> str:
@@ -88,7 +86,7 @@ def _tags(value) -> list[str]:
     return [t.strip() for t in value if isinstance(t, str) and t.strip()]
 
 
-def to_article(record, location: str, file_id: str) -> Article | Problem:
+def to_article(record, location: str, fallback_id: str) -> Article | Problem:
     if not isinstance(record, dict):
         return Problem(location, "a record must be a JSON object")
     body = _text(record.get("text")) or _text(record.get("body"))
@@ -100,7 +98,7 @@ def to_article(record, location: str, file_id: str) -> Article | Problem:
         ident = str(ident)
     if not isinstance(ident, str) or not ident.strip():
         # An id-less record still gets a stable id: its place in its file.
-        ident = f"{file_id}#{location.rsplit(':', 1)[-1].rsplit('[', 1)[-1].rstrip(']')}"
+        ident = fallback_id
     published = date_text = None
     raw_date = _text(record.get("published")) or _text(record.get("date"))
     if raw_date:
