@@ -18,7 +18,6 @@ from search.document import Article
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 RECORDS = CORPUS / "fr-news.jsonl.gz"
 SUBSET = 30
-AUTO_SUFFIX = " : actualité automobile, infos, scoop"  # in the records' titles, not in og:title
 
 TEXT = ("<p>Le conseil municipal de Villeurbanne a adopté mardi soir, après un long débat, le nouveau "
         "plan de circulation du centre-ville, qui réduit la place de la voiture.</p>"
@@ -78,8 +77,7 @@ def test_fields_agree_with_the_records(articles, records):
         assert article.published == datetime.fromisoformat(record["published"]).astimezone(timezone.utc)
         assert article.published.tzinfo == timezone.utc
         assert article.url == record["url"] and article.lang == "fr"
-        # Orange Auto records keep the <title> suffix; the page's og:title and headline do not.
-        assert article.title == record["title"].removesuffix(AUTO_SUFFIX)
+        assert article.title == record["title"]
         if record["source"]:
             assert article.source == record["source"].strip()
         else:
@@ -121,6 +119,21 @@ def test_page_without_a_date_is_read_without_one(tmp_path):
     assert isinstance(article, Article)
     assert article.published is None and article.title == "Le plan vélo adopté"
     assert article.body.startswith("Le conseil municipal") and article.lang == "fr"
+
+
+@pytest.mark.parametrize("document, expected", [
+    ("Le plan vélo adopté - Le Courrier", "Le plan vélo adopté"),                   # og:site_name
+    ("Le Courrier | Le plan vélo adopté", "Le plan vélo adopté"),
+    ("Le plan vélo adopté | courrier.example", "Le plan vélo adopté"),             # the host
+    ("Le plan vélo adopté : ce qui change", "Le plan vélo adopté : ce qui change"),  # not a site name
+    ("Politique - Le plan vélo adopté", "Le plan vélo adopté"),                    # led by a section
+])
+def test_title_is_the_document_title_without_the_site_name(tmp_path, document, expected):
+    head = (f'<title>{document}</title><meta property="og:title" content="Le plan vélo adopté">'
+            '<meta property="og:site_name" content="Le Courrier">'
+            '<meta property="og:url" content="https://www.courrier.example/plan.html">')
+    (tmp_path / "plan.html").write_text(page(f"<article>{TEXT}</article>", head))
+    assert read_one(tmp_path / "plan.html").title == expected
 
 
 def test_json_ld_news_article_supplies_the_metadata(tmp_path):

@@ -12,12 +12,13 @@ import re
 from collections import defaultdict
 from datetime import datetime
 from html import unescape
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import set_date_params
 
+from search.analysis import fold
 from search.dates import parse_iso
 from search.document import Article
 
@@ -36,6 +37,9 @@ ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNews
 BYLINE = re.compile(r"\b(publi[ée]e?|mise? à jour|modifi[ée]e?|actualis[ée]e?|published|updated)\b"
                     r".*\d", re.I)
 BYLINE_MAX_CHARS = 200
+
+# "Titre - Le Monde", "Le Monde | Titre", "Titre :: Le Monde": how a site name is tacked on.
+TITLE_SEPARATOR = re.compile(r"(\s+(?:[-|–—·/»]|::?)\s+)")
 
 # A page with no article metadata holding this many <article> blocks is a list of teasers.
 LISTING_MIN_ITEMS = 3
@@ -95,7 +99,6 @@ class PageMeta:
     def __init__(self, tree: HtmlElement, base_url: str | None):
         self._meta = _meta_tags(tree)
         self._ld = _json_ld_article(tree)
-        self.title = self._name("og:title", "twitter:title") or _clean(_ld_text(self._ld.get("headline")))
         self.source = (self._name("publisher", "article:publisher", "dc.publisher")
                        or _clean(_ld_text(self._ld.get("publisher"))))
         self.author = (self._name("article:author", "author", "dc.creator")
@@ -111,6 +114,17 @@ class PageMeta:
                               or _ld_text(self._ld.get("inLanguage")))
         self.comment_count = _int(self._first("commentcount") or _ld_text(self._ld.get("commentCount")))
         self.listing = 0 if self._is_article(tree) else _teaser_count(tree)
+        headline = self._name("og:title", "twitter:title") or _clean(_ld_text(self._ld.get("headline")))
+        document_title = _clean(" ".join(tree.xpath("//head/title//text()")))
+        self.title = _page_title(document_title, headline, self._site_keys())
+
+    def _site_keys(self) -> set[str]:
+        """Every way the page names its site, folded: ``Le Monde``, ``lemonde.fr``, ``lemonde``."""
+        names = [self.source, self._first("og:site_name", "application-name")]
+        host = urlsplit(self.url or "").hostname or ""
+        host = host.removeprefix("www.")
+        names += [host, host.rpartition(".")[0]]
+        return {key.replace(" ", "") for key in map(fold, filter(None, names)) if key}
 
     def _first(self, *keys: str) -> str | None:
         return next((values[0] for key in keys if (values := self._meta.get(key))), None)
@@ -195,6 +209,33 @@ def _language(value: str | None) -> str | None:
     """``fr_FR``, ``fr-FR`` -> ``fr``."""
     code = re.split(r"[-_]", (value or "").strip())[0].lower()
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+def _page_title(document: str, headline: str | None, site_keys: set[str]) -> str | None:
+    """The ``<title>`` without the site's name, when it starts with the stated headline.
+
+    The document title is the page's whole title as the publisher wrote it
+    (``og:title`` is often a shortened form for social cards), but a generic
+    one (``Accueil``) or one led by a section name loses to the headline.
+    """
+    title = _without_site_name(document, site_keys)
+    if not headline:
+        return title or None
+    return title if title.casefold().startswith(headline.casefold()) else headline
+
+
+def _without_site_name(title: str, site_keys: set[str]) -> str:
+    """``Titre - Le Monde`` and ``Le Monde | Titre`` -> ``Titre``; other segments stay."""
+    parts = TITLE_SEPARATOR.split(title)   # segment, separator, segment, ...
+    if len(parts) > 1 and _names_site(parts[-1], site_keys):
+        parts = parts[:-2]
+    if len(parts) > 1 and _names_site(parts[0], site_keys):
+        parts = parts[2:]
+    return "".join(parts)
+
+
+def _names_site(segment: str, site_keys: set[str]) -> bool:
+    return fold(segment).replace(" ", "") in site_keys
 
 
 def _teaser_count(tree: HtmlElement) -> int:
