@@ -68,20 +68,33 @@ class Options:
 
 def read_articles(paths: list[Path], report: Report, options: Options) -> list[Article]:
     """Every readable article once; each bad input becomes one reported problem."""
-    articles: list[Article] = []
-    seen: dict[str, str] = {}
+    articles: dict[str, Article] = {}
     for item in read_paths(paths):
         if isinstance(item, Article):
-            first = seen.get(item.id)
-            if first is None:
-                seen[item.id] = item.origin
-                articles.append(item)
-                report.read += 1
-                report.undated += bool(item.date_text and item.published is None)
-                continue
-            item = Problem(item.origin, f"duplicate id {item.id!r} (already read from {first}); not indexed")
-        _problem(item, report, options)
-    return articles
+            item = _keep(item, articles)
+        if item is not None:
+            _problem(item, report, options)
+    report.read = len(articles)
+    report.undated = sum(bool(a.date_text and a.published is None) for a in articles.values())
+    return list(articles.values())
+
+
+def _keep(article: Article, articles: dict[str, Article]) -> Problem | None:
+    """Add the article to ``articles`` unless its id is taken; the problem with the one left out.
+
+    A page captured more than once (web archives, re-crawls) is indexed from
+    its latest capture; any other repeated id is an error in the input.
+    """
+    kept = articles.setdefault(article.id, article)
+    if kept is article:
+        return None
+    if not (article.captured and kept.captured):
+        return Problem(article.origin, f"duplicate id {article.id!r} (already read from {kept.origin}); not indexed")
+    newer, older = (article, kept) if article.captured > kept.captured else (kept, article)
+    articles[article.id] = newer
+    return Problem(older.origin, f"{older.id!r}: the capture of {older.captured:%Y-%m-%d %H:%M} is older "
+                   f"than the one in {newer.origin} ({newer.captured:%Y-%m-%d %H:%M}), which is indexed",
+                   skipped=True)
 
 
 def _problem(problem: Problem, report: Report, options: Options) -> None:

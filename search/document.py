@@ -22,6 +22,7 @@ class Article:
     comments: str = ""
     comment_count: int = 0
     origin: str = ""                   # absolute path of the file it came from (for --update)
+    captured: datetime | None = None   # when a web archive captured the page: the latest capture wins
     # Filled by enrichment:
     persons: list[str] = field(default_factory=list)   # canonical names
     topics: list[str] = field(default_factory=list)    # taxonomy keys, main topic first

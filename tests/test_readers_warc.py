@@ -10,10 +10,15 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from click.testing import CliRunner
+
 from conftest import sample_pages
 from indexer.readers import read_paths, warc
 from indexer.readers.base import Problem
+from manchette_cli import cli
 from search.document import Article
+from search.engine import Engine
+from search.request import SearchRequest
 
 PAGES = 20
 
@@ -123,3 +128,27 @@ def test_a_file_that_is_no_archive_is_one_problem(tmp_path):
     path.write_text("Ceci n'est pas une archive web.\n" * 20)
     (problem,) = warc.read(path, path.name)
     assert isinstance(problem, Problem) and not problem.skipped and "not a WARC record" in problem.reason
+
+
+
+def test_a_page_captured_again_is_indexed_from_its_latest_capture(tmp_path, saved):
+    """Re-crawls keep every capture: the newest is indexed, the older ones are skipped, not failed."""
+    url, data, title = next((url, data, page.title) for url, (data, page) in saved.items()
+                             if '"' not in page.title and url.startswith("https://actu."))
+    revised = data.replace(title.encode(), "Titre revu après correction".encode())
+    crawls = tmp_path / "crawls"
+    crawls.mkdir()
+    for name, captures in {"2019.warc.gz": [("2019-01-01T00:00:00Z", data)],
+                           "2020.warc.gz": [("2020-06-01T00:00:00Z", revised),
+                                            ("2020-01-01T00:00:00Z", data)]}.items():
+        with (crawls / name).open("wb") as stream:
+            archive = Archive(stream)
+            for date, payload in captures:
+                archive.capture(url, payload, date=date)
+    index_dir = tmp_path / "idx"
+    result = CliRunner().invoke(cli, ["index", str(crawls), "--index", str(index_dir), "--no-persons", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 1" in result.output and "skipped 2, failed 0" in result.output
+    assert result.output.count("is older than the one in") == 2
+    (hit,) = Engine(index_dir).search(SearchRequest(query="")).hits
+    assert hit.title == "Titre revu après correction" and hit.url == url

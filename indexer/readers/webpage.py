@@ -90,6 +90,7 @@ def article_from_page(data: bytes, *, article_id: str, location: str, origin: st
         comments=comments,
         comment_count=(meta.comment_count or _count_comments(tree)) if comments else 0,
         origin=origin,
+        captured=captured,
     )
 
 
