@@ -121,10 +121,11 @@ class PageMeta:
 
     def _site_keys(self) -> set[str]:
         """Every way the page names its site, folded: ``Le Monde``, ``lemonde.fr``, ``lemonde``."""
-        names = [self.source, self._first("og:site_name", "application-name")]
-        host = urlsplit(self.url or "").hostname or ""
-        host = host.removeprefix("www.")
-        names += [host, host.rpartition(".")[0]]
+        host = (urlsplit(self.url or "").hostname or "").removeprefix("www.")
+        labels = host.split(".")
+        # lemonde.fr, lemonde; actu.orange.fr, actu.orange, orange
+        names = [self.source, self._first("og:site_name", "application-name"),
+                 host, ".".join(labels[:-1]), labels[-2] if len(labels) > 1 else ""]
         return {key.replace(" ", "") for key in map(fold, filter(None, names)) if key}
 
     def _first(self, *keys: str) -> str | None:
