@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import pickle
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.enrich import persons as enrich
+from indexer.enrich.entity_cache import EntityCache
 from indexer.enrich.persons import (Entity, PersonExtractor, alias_pairs, aliases, build_registry,
                                     canonicalize, clean_name, persons_in)
 from indexer.readers import text as text_reader
@@ -156,6 +158,27 @@ def test_cache_skips_the_model(seeds, tmp_path, monkeypatch):
     monkeypatch.setattr(PersonExtractor, "_run_ner", no_model)
     assert second.extract(articles) == expected
     assert second.stats == {"cached": len(articles), "ner": 0}
+
+
+def _fill_cache(folder: Path, worker: int, start) -> None:
+    start.wait()
+    cache = EntityCache(folder)
+    cache.put({f"{worker}-{n}": [("PER", "Jean Moulin", n)] for n in range(20)})
+    assert cache.get([f"{worker}-3"]) == {f"{worker}-3": [("PER", "Jean Moulin", 3)]}
+
+
+def test_worker_processes_can_open_a_new_cache_at_the_same_moment(tmp_path):
+    """The indexer's workers create the cache together on a first run: none may fail ("database is locked")."""
+    context = multiprocessing.get_context("fork")
+    for attempt in range(25):
+        start = context.Barrier(2)
+        workers = [context.Process(target=_fill_cache, args=(tmp_path / str(attempt), n, start)) for n in (1, 2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert [w.exitcode for w in workers] == [0, 0], f"attempt {attempt}"
+        assert len(EntityCache(tmp_path / str(attempt)).get([f"{n}-{i}" for n in (1, 2) for i in range(20)])) == 40
 
 
 def test_comments_are_never_read():

@@ -19,10 +19,7 @@ Three stages:
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +29,8 @@ from search.analysis import normalize
 from search.datafiles import data_lines
 from search.document import Article
 from search.persons import PARTICLES, PersonRegistry, person_key, spelling_key, surname_only
+
+from .entity_cache import EntityCache
 
 # Hyphen variants become plain ones before NER: the model has hardly seen
 # them (``Maison‑Blanche`` with U+2011 is read as a person). normalize() (NFKC)
@@ -145,8 +144,7 @@ class PersonExtractor:
         self.model = model
         self.stats: Counter = Counter()
         self._nlp = None
-        self._db = None
-        self._db_pid = None
+        self._cache = EntityCache(self.cache_dir) if self.cache_dir is not None else None
 
     def __getstate__(self):
         return {"cache_dir": self.cache_dir, "model": self.model}
@@ -184,36 +182,14 @@ class PersonExtractor:
                             digest_size=16)
         return h.hexdigest()
 
-    def _connection(self):
-        if self.cache_dir is None:
-            return None
-        if self._db is None or self._db_pid != os.getpid():  # a connection must not cross a fork
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.cache_dir / "persons.sqlite", timeout=120)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS entities (key TEXT PRIMARY KEY, ents TEXT NOT NULL)")
-            self._db_pid = os.getpid()
-        return self._db
-
     def _cache_get(self, keys: list[str]) -> dict[str, list[Entity]]:
-        db = self._connection()
-        if db is None:
+        if self._cache is None:
             return {}
-        found = {}
-        for start in range(0, len(keys), 500):   # SQLite caps the number of parameters
-            chunk = keys[start:start + 500]
-            rows = db.execute(f"SELECT key, ents FROM entities WHERE key IN ({','.join('?' * len(chunk))})",
-                              chunk)
-            found.update((k, [Entity(*e) for e in json.loads(v)]) for k, v in rows)
-        return found
+        return {key: [Entity(*e) for e in ents] for key, ents in self._cache.get(keys).items()}
 
     def _cache_put(self, items: dict[str, list[Entity]]) -> None:
-        db = self._connection()
-        if db is None:
-            return
-        with db:
-            db.executemany("INSERT OR REPLACE INTO entities VALUES (?, ?)",
-                           [(k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()])
+        if self._cache is not None:
+            self._cache.put(items)
 
 
 # ------------------------------------------------------- one article's names
