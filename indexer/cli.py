@@ -77,6 +77,8 @@ def _summary(report: pipeline.Report, index_dir: Path) -> str:
     parts += [f"skipped {report.skipped}", f"failed {report.failed}"]
     if report.undated:
         parts.append(f"dates not understood {report.undated}")
+    if report.renamed:
+        parts.append(f"persons renamed in {report.renamed}")
     parts += [f"elapsed {report.elapsed:.1f}s", f"{report.rate:,.0f} docs/s"]
     return f"{index_dir}: " + ", ".join(parts)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from search import store
+from search.analysis import fold
 from search.document import Article
 from search.persons import PersonRegistry
 from search.sources import normalize_source
@@ -40,6 +41,7 @@ class Report:
     skipped: int = 0
     failed: int = 0
     undated: int = 0          # a date was printed but could not be read
+    renamed: int = 0          # --update: untouched articles whose persons the registry now names otherwise
     elapsed: float = 0.0
     problems: list[Problem] = field(default_factory=list)
 
@@ -51,7 +53,7 @@ class Report:
         return {
             "read": self.read, "indexed": self.indexed, "updated": self.updated, "removed": self.removed,
             "unchanged": self.unchanged, "skipped": self.skipped, "failed": self.failed,
-            "undated": self.undated, "elapsed_s": round(self.elapsed, 2), "docs_per_s": round(self.rate, 1),
+            "undated": self.undated, "renamed": self.renamed, "elapsed_s": round(self.elapsed, 2), "docs_per_s": round(self.rate, 1),
         }
 
 
@@ -242,6 +244,22 @@ def _under(origin: str, roots: list[Path]) -> bool:
     return any(origin == str(root) or origin.startswith(str(root).rstrip("/") + "/") for root in roots)
 
 
+def _renamed(ix, kept_persons: dict[str, list[str]], kept: dict[str, store.StoredEntry],
+             registry: PersonRegistry) -> list[Article]:
+    """Untouched articles whose persons the updated registry names otherwise, with the new names.
+
+    New articles can give a surname used alone its owner (``Cazeneuve`` ->
+    ``Bernard Cazeneuve``) or a person a new main spelling; without this the
+    facet would list the old value beside the new one until the next rebuild.
+    """
+    names = dict(zip(kept_persons, canonicalize(kept_persons.values(), registry)))
+    ids = [i for i, persons in names.items() if [fold(p) for p in persons] != kept[i].persons]
+    articles = store.stored_articles(ix, ids)
+    for article in articles:
+        article.persons = names[article.id]
+    return articles
+
+
 def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
     """Add new articles, replace changed ones, remove those gone from the given roots."""
     if store.current_generation(index_dir) is None:
@@ -262,19 +280,21 @@ def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
         gone = [i for i, entry in existing.items() if i not in seen and _under(entry.origin, roots)]
         enrich(changed, _cache_dir(index_dir), options)
         replaced = {a.id for a in changed} | set(gone)
-        kept = [entry for i, entry in existing.items() if i not in replaced]
-        kept_persons = [[old_registry.canonical(key) or key for key in entry.persons]
-                        for entry in kept if entry.persons]
-        registry = _merge_persons(changed, kept_persons)
+        kept = {i: entry for i, entry in existing.items() if i not in replaced}
+        kept_persons = {i: [old_registry.canonical(key) or key for key in entry.persons]
+                        for i, entry in kept.items() if entry.persons}
+        registry = _merge_persons(changed, kept_persons.values())
+        renamed = _renamed(ix, kept_persons, kept, registry)
         writer = store.ArticleWriter(ix)
         for article_id in gone:
             writer.delete(article_id)
-        _write(writer, changed, registry, options, replace=True)
+        _write(writer, [*changed, *renamed], registry, options, replace=True)
+        report.renamed = len(renamed)
         report.updated = sum(1 for a in changed if a.id in existing)
         report.indexed = len(changed) - report.updated
         report.removed = len(gone)
         report.elapsed = time.monotonic() - started
         # Counted over every live article, as a rebuild would.
-        sources = _source_names([*(entry.source_name for entry in kept), *(a.source for a in changed)])
+        sources = _source_names([*(entry.source_name for entry in kept.values()), *(a.source for a in changed)])
         store.save_meta(generation, _meta(sources, registry, report))
     return report

@@ -21,6 +21,7 @@ import shutil
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timezone
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -155,6 +156,32 @@ def article_fields(article: Article, person_variants: dict[str, list[str]] | Non
     return {k: v for k, v in fields.items() if v != "" or k in ("id",)}
 
 
+def stored_article(fields: dict) -> Article:
+    """The Article whose :func:`article_fields` these stored fields are.
+
+    ``persons`` stays empty: the index holds their folded keys, not their names.
+    """
+    published = fields.get("published")
+    return Article(
+        id=fields["id"], title=fields.get("title", ""), body=fields.get("body", ""),
+        source=fields.get("source_name") or None,
+        published=published.replace(tzinfo=timezone.utc) if published else None,
+        date_text=fields.get("date_text") or None, url=fields.get("url") or None, lang=fields.get("lang"),
+        author=fields.get("author") or None, section=fields.get("section") or None,
+        tags=_listed(fields.get("tags")), comments=fields.get("comments", ""),
+        comment_count=fields.get("comment_count", 0), origin=fields.get("origin", ""),
+        topics=_listed(fields.get("topic")))
+
+
+def _listed(value: str | None) -> list[str]:
+    return value.split(",") if value else []
+
+
+def stored_articles(ix, ids) -> list[Article]:
+    with ix.searcher() as searcher:
+        return [stored_article(searcher.document(id=article_id)) for article_id in ids]
+
+
 class Codec(W3Codec):
     """Whoosh's codec without per-block document-length statistics.
 
@@ -202,9 +229,8 @@ def stored_entries(ix) -> dict[str, StoredEntry]:
     entries = {}
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            person = fields.get("person", "")
             entries[fields["id"]] = StoredEntry(fields.get("content_hash", ""), fields.get("origin", ""),
-                                                person.split(",") if person else [], fields.get("source_name", ""))
+                                                _listed(fields.get("person")), fields.get("source_name", ""))
     return entries
 
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import PROJECT, SEEDS, corpus_lines
 from manchette_cli import cli
 from search import store
+from search.engine import Engine
 
 
 def run(*args: str):
@@ -138,6 +139,26 @@ def test_update_names_sources_as_a_rebuild_does(tmp_path):
     meta = store.read_meta(store.current_generation(index_dir))
     assert meta["sources"] == {"gazettedutarn": "Gazette du Tarn"}
     assert "source_spellings" not in meta
+
+
+def test_update_renames_persons_of_untouched_articles_as_a_rebuild_would(tmp_path):
+    """A surname used alone gets its owner from a new article: the old article's value follows."""
+    root = tmp_path / "depeches"
+    root.mkdir()
+    (root / "a.txt").write_text(
+        "Le ministre s'explique devant les députés\n\nInterrogé mardi à l'Assemblée nationale, Cazeneuve a "
+        "défendu la réforme de la police. Selon Cazeneuve, les effectifs seront renforcés l'an prochain.\n", "utf-8")
+    index_dir = tmp_path / "idx"
+    assert run("index", str(root), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    assert [v["value"] for v in Engine(index_dir).facet_values("person")] == ["Cazeneuve"]
+    (root / "b.txt").write_text(
+        "Bernard Cazeneuve reçoit les syndicats\n\nLe ministre de l'Intérieur Bernard Cazeneuve a reçu "
+        "mercredi les syndicats de policiers place Beauvau. Bernard Cazeneuve a promis des moyens.\n", "utf-8")
+    result = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
+    assert "indexed 1" in result.output and "unchanged 1" in result.output and "persons renamed in 1" in result.output
+    assert Engine(index_dir).facet_values("person") == [{"value": "Bernard Cazeneuve", "count": 2}]
+    again = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
+    assert "unchanged 2" in again.output and "renamed" not in again.output   # the rewrite kept the content hash
 
 
 def test_strict_stops_at_the_first_error_and_keeps_the_live_index(archive, tmp_path):
