@@ -26,8 +26,8 @@ from indexer.enrich.persons import PersonExtractor, build_registry, canonicalize
 from indexer.readers.jsonl import to_article  # noqa: E402
 from search.persons import person_key  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus/fr-news.jsonl.gz")
-LABELS = Path("/work/shared/corpus/persons-dev.jsonl")
+CORPUS = ROOT.parent / "shared" / "corpus" / "fr-news.jsonl.gz"
+LABELS = ROOT.parent / "shared" / "corpus" / "persons-dev.jsonl"
 CHUNK = 64
 
 

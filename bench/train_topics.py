@@ -24,7 +24,7 @@ from indexer.enrich.topics import (GENERIC, MODEL_PATH, TopicClassifier, feature
 from indexer.readers import jsonl  # noqa: E402
 from search.document import Article  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus/fr-news.jsonl.gz")
+CORPUS = ROOT.parent / "shared" / "corpus" / "fr-news.jsonl.gz"
 
 
 def held_back(article_id: str) -> bool:

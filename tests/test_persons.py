@@ -20,7 +20,7 @@ from search.persons import PersonRegistry, person_key, spelling_key
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-SEEDS = Path("/work/shared/seeds")
+from conftest import SEEDS  # noqa: E402
 
 # Everyone the seed bodies and titles name (not their comments).
 SEED_PERSONS = {

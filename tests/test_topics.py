@@ -16,8 +16,7 @@ from search.topics import topic_label, topic_labels
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-SEEDS = Path("/work/shared/seeds")
-CORPUS = Path("/work/shared/corpus/fr-news.jsonl.gz")
+from conftest import CORPUS, SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
