@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,6 +111,22 @@ def test_gzipped_page_reads_like_the_plain_one(tmp_path, pages, articles):
     article = read_one(tmp_path / "archive")
     assert (article.id, article.title, article.body, article.published) == (
         plain.id, plain.title, plain.body, plain.published)
+
+
+def test_a_page_saved_complete_is_read_without_its_asset_folder(tmp_path, pages):
+    """Browsers save page.html with page_files/ (images, scripts, ad frames): one skip, not one per file."""
+    shutil.copy(pages[0], tmp_path / "Article.html")
+    assets = tmp_path / "Article_files"
+    assets.mkdir()
+    (assets / "pub.html").write_text(page("<div>Publicité</div>"))
+    (assets / "style.css").write_text("body { margin: 0 }")
+    notes = tmp_path / "notes_files"   # no page beside it: an ordinary folder
+    notes.mkdir()
+    (notes / "depeche.txt").write_text("Le plan vélo adopté\n\n" + re.sub("<[^>]+>", "\n\n", TEXT))
+    items = list(read_paths([tmp_path]))
+    assert sorted(i.id for i in items if isinstance(i, Article)) == ["Article", "notes_files/depeche"]
+    (skip,) = [i for i in items if isinstance(i, Problem)]
+    assert skip.skipped and skip.location == str(assets) and "not read" in skip.reason
 
 
 def test_page_without_a_date_is_read_without_one(tmp_path):

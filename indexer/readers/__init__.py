@@ -30,16 +30,36 @@ def reader_for(path: Path):
     return None
 
 
-def input_files(root: Path) -> Iterator[Path]:
-    """A file, or every file under a folder (sorted, so runs repeat)."""
+# A browser's "Web page, complete" saves page.html with its images, scripts and
+# frames (ads, embedded posts) in page_files/ beside it.
+ASSETS_SUFFIX = "_files"
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+
+
+def input_files(root: Path) -> Iterator[Path | Problem]:
+    """A file, or every file under a folder (sorted, so runs repeat).
+
+    A saved page's asset folder is not entered: one skipped Problem stands for it.
+    """
     if root.is_file():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        names = {f.lower() for f in filenames}
+        assets = {d for d in dirnames if _is_asset_folder(d, names)}
+        for name in sorted(assets):
+            yield Problem(str(Path(dirpath) / name), "a saved page's images, scripts and frames; not read",
+                          skipped=True)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in assets)
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield Path(dirpath) / name
+
+
+def _is_asset_folder(name: str, sibling_files: set[str]) -> bool:
+    """``page_files`` beside ``page.html`` (``sibling_files`` in lower case)."""
+    page = name.lower().removesuffix(ASSETS_SUFFIX)
+    return page != name.lower() and any(f"{page}{suffix}" in sibling_files for suffix in PAGE_SUFFIXES)
 
 
 def read_paths(roots: list[Path]) -> Iterator[Article | Problem]:
@@ -50,6 +70,9 @@ def read_paths(roots: list[Path]) -> Iterator[Article | Problem]:
             continue
         base = root.parent if root.is_file() else root
         for path in input_files(root):
+            if isinstance(path, Problem):
+                yield path
+                continue
             reader = reader_for(path)
             if reader is None:
                 yield Problem(str(path), "not a format manchette reads", skipped=True)
