@@ -138,15 +138,16 @@ def test_page_without_a_date_is_read_without_one(tmp_path):
     assert article.body.startswith("Le conseil municipal") and article.lang == "fr"
 
 
-@pytest.mark.parametrize("document, expected", [
-    ("Le plan vélo adopté - Le Courrier", "Le plan vélo adopté"),                   # og:site_name
-    ("Le Courrier | Le plan vélo adopté", "Le plan vélo adopté"),
-    ("Le plan vélo adopté | courrier.example", "Le plan vélo adopté"),             # the host
-    ("Le plan vélo adopté : ce qui change", "Le plan vélo adopté : ce qui change"),  # not a site name
-    ("Politique - Le plan vélo adopté", "Le plan vélo adopté"),                    # led by a section
+@pytest.mark.parametrize("document, headline, expected", [
+    ("Le plan vélo adopté - Le Courrier", "Le plan vélo adopté", "Le plan vélo adopté"),   # og:site_name
+    ("Le Courrier | Le plan vélo adopté", "Le plan vélo adopté", "Le plan vélo adopté"),
+    ("Le plan vélo adopté | courrier.example", "Le plan vélo adopté", "Le plan vélo adopté"),   # the host
+    ("Le plan vélo adopté : ce qui change", "Le plan vélo adopté", "Le plan vélo adopté : ce qui change"),
+    ("Politique - Le plan vélo adopté", "Le plan vélo adopté", "Le plan vélo adopté"),   # led by a section
+    ("Accueil", "Le plan vélo adopté – Le Courrier", "Le plan vélo adopté"),   # the headline names the site
 ])
-def test_title_is_the_document_title_without_the_site_name(tmp_path, document, expected):
-    head = (f'<title>{document}</title><meta property="og:title" content="Le plan vélo adopté">'
+def test_title_is_the_document_title_without_the_site_name(tmp_path, document, headline, expected):
+    head = (f'<title>{document}</title><meta property="og:title" content="{headline}">'
             '<meta property="og:site_name" content="Le Courrier">'
             '<meta property="og:url" content="https://www.courrier.example/plan.html">')
     (tmp_path / "plan.html").write_text(page(f"<article>{TEXT}</article>", head))

@@ -220,7 +220,7 @@ def _page_title(document: str, headline: str | None, site_keys: set[str]) -> str
     (``og:title`` is often a shortened form for social cards), but a generic
     one (``Accueil``) or one led by a section name loses to the headline.
     """
-    title = _without_site_name(document, site_keys)
+    title, headline = (_without_site_name(text, site_keys) for text in (document, headline or ""))
     if not headline:
         return title or None
     return title if title.casefold().startswith(headline.casefold()) else headline
