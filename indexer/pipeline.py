@@ -11,7 +11,7 @@ import multiprocessing
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from search import store
 from search.analysis import fold
@@ -22,9 +22,10 @@ from search.sources import normalize_source
 from .enrich.language import detect_language
 from .enrich.persons import PersonExtractor, build_registry, canonicalize
 from .enrich.topics import TopicAssigner
-from .readers import Problem, read_paths
+from .readers import FileJob, Problem, input_jobs, read_file
 
-BATCH = 64
+BATCH = 64        # articles per enrichment task
+READ_CHUNK = 8    # files per reading task: small text files cost less than passing them between processes
 
 
 class StrictStop(Exception):
@@ -70,15 +71,33 @@ class Options:
 
 def read_articles(paths: list[Path], report: Report, options: Options) -> list[Article]:
     """Every readable article once; each bad input becomes one reported problem."""
+    jobs = input_jobs(paths)
     articles: dict[str, Article] = {}
-    for item in read_paths(paths):
-        if isinstance(item, Article):
-            item = _keep(item, articles)
-        if item is not None:
-            _problem(item, report, options)
+    options.progress("read", 0, len(jobs))
+    for done, items in enumerate(_read_jobs(jobs, options.workers), 1):
+        for item in items:
+            if isinstance(item, Article):
+                item = _keep(item, articles)
+            if item is not None:
+                _problem(item, report, options)
+        options.progress("read", done, len(jobs))
     report.read = len(articles)
     report.undated = sum(bool(a.date_text and a.published is None) for a in articles.values())
     return list(articles.values())
+
+
+def _read_jobs(jobs: list[FileJob | Problem], workers: int) -> Iterator[list[Article | Problem]]:
+    """What each job gives, in order; files are read in parallel because
+    extracting a saved page costs as much as finding its persons."""
+    if workers < 2 or len(jobs) < 2:
+        yield from map(_read_job, jobs)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_read_job, jobs, chunksize=READ_CHUNK)
+
+
+def _read_job(job: FileJob | Problem) -> list[Article | Problem]:
+    return [job] if isinstance(job, Problem) else list(read_file(job))
 
 
 def _keep(article: Article, articles: dict[str, Article]) -> Problem | None:

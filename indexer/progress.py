@@ -6,7 +6,9 @@ import time
 
 import click
 
-PHASES = {"enrich": "Analyse", "write": "Écriture", "commit": "Fusion des segments"}
+# phase -> (label, what is counted)
+PHASES = {"read": ("Lecture", "fichiers"), "enrich": ("Analyse", "art."), "write": ("Écriture", "art."),
+          "commit": ("Fusion des segments", "")}
 
 
 class Progress:
@@ -32,7 +34,7 @@ class Progress:
             self.stream.flush()
 
     def _line(self, phase: str, done: int, total: int, now: float) -> str:
-        label = PHASES.get(phase, phase)
+        label, unit = PHASES.get(phase, (phase, "art."))
         elapsed = max(now - self.started, 1e-6)
         rate = done / elapsed
         if phase == "commit":
@@ -41,7 +43,7 @@ class Progress:
         width = 30
         filled = int(width * done / total) if total else width
         bar = "█" * filled + "·" * (width - filled) if self.tty else ""
-        text = f"{label:<10} {bar} {done}/{total}  {rate:,.0f} art./s  reste {int(eta) // 60}:{int(eta) % 60:02d}"
+        text = f"{label:<10} {bar} {done}/{total}  {rate:,.0f} {unit}/s  reste {int(eta) // 60}:{int(eta) % 60:02d}"
         return "\r" + text if self.tty else text
 
     def _end_line(self) -> None:

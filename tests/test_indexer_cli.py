@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import PROJECT, SEEDS, corpus_lines
+from conftest import PROJECT, SEEDS, corpus_lines, sample_pages
 from manchette_cli import cli
 from search import store
 from search.engine import Engine
@@ -159,6 +159,20 @@ def test_update_renames_persons_of_untouched_articles_as_a_rebuild_would(tmp_pat
     assert Engine(index_dir).facet_values("person") == [{"value": "Bernard Cazeneuve", "count": 2}]
     again = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
     assert "unchanged 2" in again.output and "renamed" not in again.output   # the rewrite kept the content hash
+
+
+def test_files_read_in_parallel_give_what_one_process_gives(archive, tmp_path):
+    sample_pages(archive / "pages", 12)
+    read = {}
+    for workers in ("1", "2"):
+        index_dir = tmp_path / f"idx-{workers}"
+        result = run("index", str(archive), "--index", str(index_dir), "--workers", workers, "--no-persons")
+        assert "Lecture" in result.output and "fichiers/s" in result.output
+        _, ix = store.open_generation(index_dir)
+        summary = result.output.splitlines()[-1].split(": ", 1)[1].split(", elapsed")[0]
+        read[workers] = (store.stored_entries(ix), summary)
+    assert read["1"] == read["2"]
+    assert read["1"][1].startswith(f"read {len(read['1'][0])},") and len(read["1"][0]) > 12
 
 
 def test_strict_stops_at_the_first_error_and_keeps_the_live_index(archive, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from search.document import Article
 
@@ -62,23 +62,39 @@ def _is_asset_folder(name: str, sibling_files: set[str]) -> bool:
     return page != name.lower() and any(f"{page}{suffix}" in sibling_files for suffix in PAGE_SUFFIXES)
 
 
-def read_paths(roots: list[Path]) -> Iterator[Article | Problem]:
-    """Every article under the given roots, and a Problem for each bad input."""
+class FileJob(NamedTuple):
+    path: Path
+    relative: str   # to the root the user named: articles' ids derive from it
+
+
+def input_jobs(roots: list[Path]) -> list[FileJob | Problem]:
+    """Every file to read under the given roots, in order, and a Problem for each missing root."""
+    jobs: list[FileJob | Problem] = []
     for root in roots:
         if not root.exists():
-            yield Problem(str(root), "no such file or folder")
+            jobs.append(Problem(str(root), "no such file or folder"))
             continue
         base = root.parent if root.is_file() else root
-        for path in input_files(root):
-            if isinstance(path, Problem):
-                yield path
-                continue
-            reader = reader_for(path)
-            if reader is None:
-                yield Problem(str(path), "not a format manchette reads", skipped=True)
-                continue
-            relative = path.relative_to(base).as_posix()
-            try:
-                yield from reader.read(path, relative)
-            except OSError as exc:
-                yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+        jobs += (path if isinstance(path, Problem) else FileJob(path, path.relative_to(base).as_posix())
+                 for path in input_files(root))
+    return jobs
+
+
+def read_file(job: FileJob) -> Iterator[Article | Problem]:
+    reader = reader_for(job.path)
+    if reader is None:
+        yield Problem(str(job.path), "not a format manchette reads", skipped=True)
+        return
+    try:
+        yield from reader.read(job.path, job.relative)
+    except OSError as exc:
+        yield Problem(str(job.path), f"cannot read: {exc.strerror or exc}")
+
+
+def read_paths(roots: list[Path]) -> Iterator[Article | Problem]:
+    """Every article under the given roots, and a Problem for each bad input."""
+    for job in input_jobs(roots):
+        if isinstance(job, Problem):
+            yield job
+        else:
+            yield from read_file(job)
