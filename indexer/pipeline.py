@@ -54,7 +54,8 @@ class Report:
         return {
             "read": self.read, "indexed": self.indexed, "updated": self.updated, "removed": self.removed,
             "unchanged": self.unchanged, "skipped": self.skipped, "failed": self.failed,
-            "undated": self.undated, "renamed": self.renamed, "elapsed_s": round(self.elapsed, 2), "docs_per_s": round(self.rate, 1),
+            "undated": self.undated, "renamed": self.renamed,
+            "elapsed_s": round(self.elapsed, 2), "docs_per_s": round(self.rate, 1),
         }
 
 
@@ -110,7 +111,8 @@ def _keep(article: Article, articles: dict[str, Article]) -> Problem | None:
     if kept is article:
         return None
     if not (article.captured and kept.captured):
-        return Problem(article.origin, f"duplicate id {article.id!r} (already read from {kept.origin}); not indexed")
+        return Problem(article.origin,
+                       f"duplicate id {article.id!r} (already read from {kept.origin}); not indexed")
     newer, older = (article, kept) if article.captured > kept.captured else (kept, article)
     articles[article.id] = newer
     return Problem(older.origin, f"{older.id!r}: the capture of {older.captured:%Y-%m-%d %H:%M} is older "

@@ -43,7 +43,8 @@ class Progress:
         width = 30
         filled = int(width * done / total) if total else width
         bar = "█" * filled + "·" * (width - filled) if self.tty else ""
-        text = f"{label:<10} {bar} {done}/{total}  {rate:,.0f} {unit}/s  reste {int(eta) // 60}:{int(eta) % 60:02d}"
+        remaining = f"{int(eta) // 60}:{int(eta) % 60:02d}"
+        text = f"{label:<10} {bar} {done}/{total}  {rate:,.0f} {unit}/s  reste {remaining}"
         return "\r" + text if self.tty else text
 
     def _end_line(self) -> None:

@@ -499,7 +499,7 @@ class Engine:
             "comments": stored.get("comments", ""),
             "comment_count": stored.get("comment_count", 0) or 0,
             "source_name": stored.get("source_name"),
-            "tags": _keys(stored.get("tags")),
+            "tags": store.stored_list(stored.get("tags")),
             "section": stored.get("section") or None,
             "author": stored.get("author") or None,
             "title_html": paragraphs(stored.get("title", ""), terms, lang).removeprefix("<p>").removesuffix("</p>"),
@@ -528,8 +528,8 @@ class Engine:
             "source": names.display("source", stored["source"]) if stored.get("source") else None,
             "published": _iso(stored.get("published")), "url": stored.get("url") or None,
             "lang": stored.get("lang", "und"), "date_text": stored.get("date_text") or None,
-            "persons": [names.display("person", k) for k in _keys(stored.get("person"))],
-            "topics": [names.display("topic", k) for k in _keys(stored.get("topic"))],
+            "persons": [names.display("person", k) for k in store.stored_list(stored.get("person"))],
+            "topics": [names.display("topic", k) for k in store.stored_list(stored.get("topic"))],
         }
 
     # --- facets and statistics ----------------------------------------------------------
@@ -603,10 +603,6 @@ class Engine:
 
 def _text(word: str | bytes) -> str:
     return word.decode("utf-8") if isinstance(word, bytes) else word
-
-
-def _keys(value: str | None) -> list[str]:
-    return [k for k in (value or "").split(",") if k]
 
 
 def _starts_a_word(text: str, prefix: str) -> bool:

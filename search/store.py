@@ -168,13 +168,14 @@ def stored_article(fields: dict) -> Article:
         published=published.replace(tzinfo=timezone.utc) if published else None,
         date_text=fields.get("date_text") or None, url=fields.get("url") or None, lang=fields.get("lang"),
         author=fields.get("author") or None, section=fields.get("section") or None,
-        tags=_listed(fields.get("tags")), comments=fields.get("comments", ""),
+        tags=stored_list(fields.get("tags")), comments=fields.get("comments", ""),
         comment_count=fields.get("comment_count", 0), origin=fields.get("origin", ""),
-        topics=_listed(fields.get("topic")))
+        topics=stored_list(fields.get("topic")))
 
 
-def _listed(value: str | None) -> list[str]:
-    return value.split(",") if value else []
+def stored_list(value: str | None) -> list[str]:
+    """A comma-joined stored field (``person``, ``topic``, ``tags``) as its items."""
+    return [item for item in (value or "").split(",") if item]
 
 
 def stored_articles(ix, ids) -> list[Article]:
@@ -230,7 +231,7 @@ def stored_entries(ix) -> dict[str, StoredEntry]:
     with ix.searcher() as searcher:
         for fields in searcher.all_stored_fields():
             entries[fields["id"]] = StoredEntry(fields.get("content_hash", ""), fields.get("origin", ""),
-                                                _listed(fields.get("person")), fields.get("source_name", ""))
+                                                stored_list(fields.get("person")), fields.get("source_name", ""))
     return entries
 
 

@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sample_pages
+from conftest import CORPUS as RECORDS, sample_pages
 from indexer.readers import read_paths
 from indexer.readers.base import Problem
 from search.document import Article
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-RECORDS = CORPUS / "fr-news.jsonl.gz"
 SUBSET = 30
 
 TEXT = ("<p>Le conseil municipal de Villeurbanne a adopté mardi soir, après un long débat, le nouveau "

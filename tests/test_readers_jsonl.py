@@ -2,14 +2,12 @@
 import gzip
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 from indexer.readers import read_paths
 from indexer.readers.base import Problem
 from search.document import Article
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fr-news.jsonl.gz"
-
+from conftest import CORPUS
 
 def test_the_whole_corpus_reads_without_a_problem():
     items = list(read_paths([CORPUS]))

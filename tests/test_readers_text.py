@@ -1,13 +1,13 @@
 """Plain-text articles: every field of the five seed articles."""
+import gzip
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from indexer.readers import read_paths
 from indexer.readers.base import Problem
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -73,30 +73,17 @@ def test_seed_004_comments(seeds):
     assert a.body.endswith("dans un contexte de guerre prolongée.")
 
 
-def test_cp1252_text_is_decoded(tmp_path):
-    (tmp_path / "vieux.txt").write_bytes("Été à Besançon\n\nLe maire a présenté l’œuvre.".encode("cp1252"))
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])   # utf-16 with its BOM, as Windows writes it
+def test_legacy_encodings_are_decoded(tmp_path, encoding):
+    (tmp_path / "vieux.txt").write_bytes("Été à Besançon\n\nLe maire a présenté l’œuvre.".encode(encoding))
     (article,) = read_paths([tmp_path])
     assert article.title == "Été à Besançon"
     assert article.body == "Le maire a présenté l’œuvre."
 
 
-def test_gzipped_text_is_read(tmp_path):
-    import gzip
-    (tmp_path / "a.txt.gz").write_bytes(gzip.compress("Titre\n\nCorps de l'article.".encode()))
-    (article,) = read_paths([tmp_path])
-    assert article.id == "a" and article.body == "Corps de l'article."
-
-
-def test_utf16_text_with_bom_is_decoded(tmp_path):
-    (tmp_path / "windows.txt").write_bytes("Été à Besançon\n\nLe maire a présenté l’œuvre.".encode("utf-16"))
-    (article,) = read_paths([tmp_path])
-    assert article.title == "Été à Besançon"
-    assert article.body == "Le maire a présenté l’œuvre."
-
-
-def test_uppercase_gz_suffix_is_read(tmp_path):
-    import gzip
-    (tmp_path / "a.TXT.GZ").write_bytes(gzip.compress("Titre\n\nCorps de l'article.".encode()))
+@pytest.mark.parametrize("name", ["a.txt.gz", "a.TXT.GZ"])
+def test_gzipped_text_is_read(tmp_path, name):
+    (tmp_path / name).write_bytes(gzip.compress("Titre\n\nCorps de l'article.".encode()))
     (article,) = read_paths([tmp_path])
     assert article.id == "a" and article.body == "Corps de l'article."
 

@@ -4,7 +4,9 @@ Every reader module has ``SUFFIXES`` (lower-case file endings it takes, e.g.
 ``(".txt",)``; ``.gz`` variants are implied) and
 ``read(path: Path, relative: str) -> Iterator[Article | Problem]``, where
 ``relative`` is the path relative to the root the user named. A reader never
-raises for bad content: it yields a :class:`Problem` and goes on.
+raises for bad content: it yields a :class:`Problem` and goes on. A file that
+cannot be read or decoded at all (``OSError``, ``DecodeError`` from
+:mod:`.decoding`) is reported here, once for every format.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from search.document import Article
 
 from . import html, jsonl, text, warc
 from .base import Problem
+from .decoding import DecodeError
 
 READERS = [text, jsonl, html, warc]
 
@@ -33,7 +36,7 @@ def reader_for(path: Path):
 # A browser's "Web page, complete" saves page.html with its images, scripts and
 # frames (ads, embedded posts) in page_files/ beside it.
 ASSETS_SUFFIX = "_files"
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+PAGE_SUFFIXES = tuple(suffix + gz for suffix in html.SUFFIXES for gz in ("", ".gz"))
 
 
 def input_files(root: Path) -> Iterator[Path | Problem]:
@@ -89,6 +92,8 @@ def read_file(job: FileJob) -> Iterator[Article | Problem]:
         yield from reader.read(job.path, job.relative)
     except OSError as exc:
         yield Problem(str(job.path), f"cannot read: {exc.strerror or exc}")
+    except DecodeError as exc:
+        yield Problem(str(job.path), str(exc))
 
 
 def read_paths(roots: list[Path]) -> Iterator[Article | Problem]:

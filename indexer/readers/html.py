@@ -7,17 +7,13 @@ from typing import Iterator
 from search.document import Article
 
 from .base import Problem, article_id
-from .decoding import DecodeError, read_bytes
+from .decoding import read_bytes
 from .webpage import article_from_page
 
 SUFFIXES = (".html", ".htm")
 
 
 def read(path: Path, relative: str) -> Iterator[Article | Problem]:
-    try:
-        data = read_bytes(path)
-    except DecodeError as exc:
-        yield Problem(str(path), str(exc))
-        return
+    data = read_bytes(path)
     yield article_from_page(data, article_id=article_id(relative), location=str(path),
                             origin=str(path.resolve()))

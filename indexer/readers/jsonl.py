@@ -14,17 +14,13 @@ from search.dates import parse_date
 from search.document import Article
 
 from .base import Problem, article_id
-from .decoding import DecodeError, read_text
+from .decoding import read_text
 
 SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
 def read(path: Path, relative: str) -> Iterator[Article | Problem]:
-    try:
-        content = read_text(path)
-    except DecodeError as exc:
-        yield Problem(str(path), str(exc))
-        return
+    content = read_text(path)
     origin = str(path.resolve())
     for location, position, record in _records(path, content):
         if isinstance(record, Problem):

@@ -17,7 +17,7 @@ from search.dates import find_french_date, parse_date
 from search.document import Article
 
 from .base import Problem, article_id
-from .decoding import DecodeError, read_text
+from .decoding import read_text
 
 SUFFIXES = (".txt",)
 
@@ -33,11 +33,7 @@ DATELINE = re.compile(
 
 
 def read(path: Path, relative: str) -> Iterator[Article | Problem]:
-    try:
-        content = read_text(path)
-    except DecodeError as exc:
-        yield Problem(str(path), str(exc))
-        return
+    content = read_text(path)
     article = parse(content, article_id(relative))
     if article is None:
         yield Problem(str(path), "no article text (a title line and a body are needed)")
