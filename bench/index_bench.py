@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer import pipeline  # noqa: E402
-from search import store  # noqa: E402
+from search.store import open_store  # noqa: E402
+from search.whoosh import store  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "fr-news.jsonl.gz"
 
@@ -70,7 +71,7 @@ def sqlite_fts5(records: Path, folder: Path) -> tuple[int, float, int]:
 
 def manchette(records: Path, index_dir: Path, workers: int, persons: bool) -> tuple[pipeline.Report, int]:
     options = pipeline.Options(workers=workers, entities=persons)
-    report = pipeline.build([records], index_dir, options)
+    report = pipeline.build([records], open_store(index_dir), options)
     return report, store.size_on_disk(store.current_generation(index_dir))
 
 

@@ -23,7 +23,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from waitress import create_server  # noqa: E402
 
 from indexer import pipeline  # noqa: E402
-from search.store import current_generation  # noqa: E402
+from search.store import open_store  # noqa: E402
+from search.whoosh.store import current_generation  # noqa: E402
 from web import create_app  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -39,7 +40,7 @@ def sample_index(folder: Path) -> Path:
     with gzip.open(SHARED / "corpus" / "fr-news.jsonl.gz", "rt", encoding="utf-8", newline="\n") as corpus:
         records.write_text("".join(itertools.islice(corpus, SAMPLE)), encoding="utf-8")
     index_dir = folder / "index"
-    pipeline.build([SHARED / "seeds", records], index_dir, pipeline.Options(workers=2))
+    pipeline.build([SHARED / "seeds", records], open_store(index_dir), pipeline.Options(workers=2))
     return index_dir
 
 
@@ -81,7 +82,7 @@ def main() -> int:
         if current_generation(index_dir) is None:
             print(f"no index in {index_dir}: indexing the seeds and {SAMPLE} corpus records…")
             index_dir = sample_index(Path(scratch))
-        server = create_server(create_app({"INDEX_DIR": index_dir}), host="127.0.0.1", port=0)
+        server = create_server(create_app({"INDEX": index_dir}), host="127.0.0.1", port=0)
         threading.Thread(target=server.run, daemon=True).start()
         try:
             for path in shoot(f"http://127.0.0.1:{server.effective_port}", args.query):

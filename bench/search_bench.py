@@ -30,10 +30,11 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from indexer import pipeline  # noqa: E402
-from search import engine as engine_module  # noqa: E402
-from search import store  # noqa: E402
+from search.whoosh import engine as engine_module  # noqa: E402
+from search.store import open_store  # noqa: E402
+from search.whoosh import store  # noqa: E402
 from search.analysis import STOP_WORDS, fold  # noqa: E402
-from search.engine import Engine  # noqa: E402
+from search.engine import open_engine  # noqa: E402
 from search.facets import Names  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
 
@@ -243,14 +244,14 @@ def main() -> None:
     index_dir = args.index or OUT / "index"
     if store.current_generation(index_dir) is None:
         print(f"building {index_dir} from {args.corpus} (once; reused afterwards)", flush=True)
-        pipeline.build([args.corpus], index_dir, pipeline.Options(workers=2))
+        pipeline.build([args.corpus], open_store(index_dir), pipeline.Options(workers=2))
     rows = records(index_dir)
     generation = store.current_generation(index_dir).name
     print(f"{len(rows)} articles; preparing SQLite FTS5 …", flush=True)
     db = sqlite_database(OUT / "fts5.sqlite", rows, f"{index_dir.resolve()}:{generation}:{SQLITE_LAYOUT}")
     queries = make_queries(rows, args.queries, args.seed)
     started = time.perf_counter()
-    engine = Engine(index_dir)
+    engine = open_engine(index_dir)
     print(f"engine opened in {time.perf_counter() - started:.2f} s; {len(queries)} queries", flush=True)
     with FacetTimer() as facets:
         ours, theirs = run(engine, db, queries)

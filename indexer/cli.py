@@ -8,20 +8,20 @@ from pathlib import Path
 
 import click
 
-from search import store
-from search.engine import Engine
+from search.engine import EngineError, default_location, open_engine
+from search.store import open_store
 
 from . import pipeline
 from .progress import Progress
 
 INDEX_OPTION = click.option(
-    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=None, help="Index folder (default: $MANCHETTE_INDEX or ./index).",
+    "--index", "index", default=None, metavar="LOCATION",
+    help="Index folder, or solr+http://HOST:PORT/solr/NAME (default: $MANCHETTE_INDEX or ./index).",
 )
 
 
-def index_dir_or_default(index_dir: Path | None) -> Path:
-    return index_dir or store.default_index_dir()
+def location_or_default(index: str | None) -> str:
+    return index or default_location()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,15 +37,19 @@ def cli():
 @click.option("--workers", type=click.IntRange(1, 64), default=lambda: min(os.cpu_count() or 1, 4),
               show_default="number of cores, at most 4", help="Worker processes for analysis.")
 @click.option("--no-persons", is_flag=True, help="Skip person extraction (fastest rebuild).")
+@click.option("--shards", type=click.IntRange(1, 1024), envvar="MANCHETTE_SOLR_SHARDS", default=None,
+              help="SolrCloud: shards of the new collection (default 2).")
+@click.option("--replicas", type=click.IntRange(1, 16), envvar="MANCHETTE_SOLR_REPLICAS", default=None,
+              help="SolrCloud: replicas of each shard (default 2).")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input; the live index stays as it was.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def index_command(paths, index_dir, update, workers, no_persons, strict, quiet):
+def index_command(paths, index, update, workers, no_persons, shards, replicas, strict, quiet):
     """Index the articles in PATHS (files or folders; .txt, .json, .jsonl, .html, .warc, and .gz of them).
 
     Without --update, the index is rebuilt beside the live one and swapped in
     only when complete: an interruption leaves the previous index answering.
     """
-    index_dir = index_dir_or_default(index_dir)
+    location = location_or_default(index)
     progress = Progress() if not quiet else (lambda phase, done, total: None)
     options = pipeline.Options(
         workers=workers, entities=not no_persons, strict=strict,
@@ -53,8 +57,8 @@ def index_command(paths, index_dir, update, workers, no_persons, strict, quiet):
     )
     run = pipeline.update if update else pipeline.build
     try:
-        report = run([Path(p) for p in paths], index_dir, options)
-    except store.IndexLocked as exc:
+        report = run([Path(p) for p in paths], open_store(location, shards, replicas), options)
+    except EngineError as exc:      # locked by another writer, engine unreachable
         raise click.ClickException(str(exc))
     except pipeline.StrictStop as exc:
         click.echo(f"stopped (--strict) at: {exc}; the live index is unchanged", err=True)
@@ -65,11 +69,11 @@ def index_command(paths, index_dir, update, workers, no_persons, strict, quiet):
     finally:
         if hasattr(progress, "close"):
             progress.close()
-    click.echo(_summary(report, index_dir))
+    click.echo(_summary(report, location))
     sys.exit(1 if report.failed else 0)
 
 
-def _summary(report: pipeline.Report, index_dir: Path) -> str:
+def _summary(report: pipeline.Report, location: str) -> str:
     parts = [f"read {report.read}", f"indexed {report.indexed}", f"updated {report.updated}",
              f"removed {report.removed}"]
     if report.unchanged:
@@ -80,17 +84,17 @@ def _summary(report: pipeline.Report, index_dir: Path) -> str:
     if report.renamed:
         parts.append(f"persons renamed in {report.renamed}")
     parts += [f"elapsed {report.elapsed:.1f}s", f"{report.rate:,.0f} docs/s"]
-    return f"{index_dir}: " + ", ".join(parts)
+    return f"{location}: " + ", ".join(parts)
 
 
 @cli.command("stats")
 @INDEX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def stats_command(index_dir, as_json):
+def stats_command(index, as_json):
     """Articles, languages, top sources, date range and size of the index."""
     try:
-        stats = Engine(index_dir_or_default(index_dir)).stats()
-    except store.NoIndex as exc:
+        stats = open_engine(location_or_default(index)).stats()
+    except EngineError as exc:
         raise click.ClickException(str(exc))
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from search import store
 from search.analysis import fold
 from search.document import Article
 from search.persons import PersonRegistry
+from search.record import record_of
 from search.sources import normalize_source
+from search.store import Batch, Store, StoredEntry
 
 from .enrich.language import detect_language
 from .enrich.persons import PersonExtractor, build_registry, canonicalize
@@ -223,41 +224,35 @@ def _meta(source_names: dict[str, str], registry: PersonRegistry, report: Report
     }
 
 
-def _write(writer: store.ArticleWriter, articles: list[Article], registry: PersonRegistry,
-           options: Options, replace: bool) -> None:
-    add = writer.replace if replace else writer.add
+def _write(batch: Batch, articles: list[Article], registry: PersonRegistry, options: Options) -> None:
     variants = {name: registry.variants(name) for a in articles for name in a.persons}
     options.progress("write", 0, len(articles))
     for number, article in enumerate(articles, 1):
-        add(store.article_fields(article, variants))
+        batch.add(record_of(article, variants))
         if number % 500 == 0:
             options.progress("write", number, len(articles))
     options.progress("write", len(articles), len(articles))
+
+
+def _commit(batch: Batch, meta: dict, options: Options) -> None:
     options.progress("commit", 0, 1)
-    writer.commit()
+    batch.commit(meta)
 
 
-def _cache_dir(index_dir: Path) -> Path:
-    path = index_dir / "cache"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def build(paths: list[Path], index_dir: Path, options: Options) -> Report:
+def build(paths: list[Path], store: Store, options: Options) -> Report:
     """Full rebuild beside the live index, swapped in only when complete."""
     started = time.monotonic()
     report = Report()
-    with store.write_lock(index_dir):
+    with store.lock():
         articles = read_articles(paths, report, options)
-        enrich(articles, _cache_dir(index_dir), options)
+        enrich(articles, store.cache_dir(), options)
         registry = _merge_persons(articles)
-        with store.new_generation(index_dir) as generation:
-            writer = store.ArticleWriter(store.open_for_writing(generation), procs=min(options.workers, 2))
-            _write(writer, articles, registry, options, replace=False)
+        with store.rebuild(options.workers) as batch:
+            _write(batch, articles, registry, options)
             # The meta's last_run records the report: complete it first.
             report.indexed = len(articles)
             report.elapsed = time.monotonic() - started
-            store.save_meta(generation, _meta(_source_names(a.source for a in articles), registry, report))
+            _commit(batch, _meta(_source_names(a.source for a in articles), registry, report), options)
     return report
 
 
@@ -265,7 +260,7 @@ def _under(origin: str, roots: list[Path]) -> bool:
     return any(origin == str(root) or origin.startswith(str(root).rstrip("/") + "/") for root in roots)
 
 
-def _renamed(ix, kept_persons: dict[str, list[str]], kept: dict[str, store.StoredEntry],
+def _renamed(store: Store, kept_persons: dict[str, list[str]], kept: dict[str, StoredEntry],
              registry: PersonRegistry) -> list[Article]:
     """Untouched articles whose persons the updated registry names otherwise, with the new names.
 
@@ -275,23 +270,21 @@ def _renamed(ix, kept_persons: dict[str, list[str]], kept: dict[str, store.Store
     """
     names = dict(zip(kept_persons, canonicalize(kept_persons.values(), registry)))
     ids = [i for i, persons in names.items() if [fold(p) for p in persons] != kept[i].persons]
-    articles = store.stored_articles(ix, ids)
+    articles = store.articles(ids)
     for article in articles:
         article.persons = names[article.id]
     return articles
 
 
-def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
+def update(paths: list[Path], store: Store, options: Options) -> Report:
     """Add new articles, replace changed ones, remove those gone from the given roots."""
-    if store.current_generation(index_dir) is None:
-        return build(paths, index_dir, options)
+    if not store.exists():
+        return build(paths, store, options)
     started = time.monotonic()
     report = Report()
-    with store.write_lock(index_dir):
-        generation, ix = store.open_generation(index_dir)
-        meta = store.read_meta(generation)
-        old_registry = PersonRegistry.from_dict(meta.get("persons", {}))
-        existing = store.stored_entries(ix)
+    with store.lock():
+        old_registry = PersonRegistry.from_dict(store.meta().get("persons", {}))
+        existing = store.entries()
         articles = read_articles(paths, report, options)
         changed = [a for a in articles if a.id not in existing or existing[a.id].content_hash != a.content_hash()]
         report.unchanged = len(articles) - len(changed)
@@ -299,23 +292,23 @@ def update(paths: list[Path], index_dir: Path, options: Options) -> Report:
         roots = [p.resolve() for p in paths if p.exists()]
         seen = {a.id for a in articles}
         gone = [i for i, entry in existing.items() if i not in seen and _under(entry.origin, roots)]
-        enrich(changed, _cache_dir(index_dir), options)
+        enrich(changed, store.cache_dir(), options)
         replaced = {a.id for a in changed} | set(gone)
         kept = {i: entry for i, entry in existing.items() if i not in replaced}
         kept_persons = {i: [old_registry.canonical(key) or key for key in entry.persons]
                         for i, entry in kept.items() if entry.persons}
         registry = _merge_persons(changed, kept_persons.values())
-        renamed = _renamed(ix, kept_persons, kept, registry)
-        writer = store.ArticleWriter(ix)
-        for article_id in gone:
-            writer.delete(article_id)
-        _write(writer, [*changed, *renamed], registry, options, replace=True)
-        report.renamed = len(renamed)
-        report.updated = sum(1 for a in changed if a.id in existing)
-        report.indexed = len(changed) - report.updated
-        report.removed = len(gone)
-        report.elapsed = time.monotonic() - started
-        # Counted over every live article, as a rebuild would.
-        sources = _source_names([*(entry.source_name for entry in kept.values()), *(a.source for a in changed)])
-        store.save_meta(generation, _meta(sources, registry, report))
+        renamed = _renamed(store, kept_persons, kept, registry)
+        with store.update() as batch:
+            for article_id in gone:
+                batch.delete(article_id)
+            _write(batch, [*changed, *renamed], registry, options)
+            report.renamed = len(renamed)
+            report.updated = sum(1 for a in changed if a.id in existing)
+            report.indexed = len(changed) - report.updated
+            report.removed = len(gone)
+            report.elapsed = time.monotonic() - started
+            # Counted over every live article, as a rebuild would.
+            sources = _source_names([*(entry.source_name for entry in kept.values()), *(a.source for a in changed)])
+            _commit(batch, _meta(sources, registry, report), options)
     return report

@@ -13,11 +13,10 @@ import sys
 
 import click
 
-from search import store
-from search.engine import Engine
+from search.engine import EngineError, open_engine
 from search.request import BadParameter, SearchRequest, SearchResult
 
-from .cli import INDEX_OPTION, index_dir_or_default
+from .cli import INDEX_OPTION, location_or_default
 
 # Request parameter -> the option that sets it, for error messages.
 OPTION_NAMES = {"q": "QUERY", "from": "--from", "to": "--to", "per_page": "--per-page"}
@@ -40,7 +39,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as the JSON API does.")
 @INDEX_OPTION
 def search_command(query, sources, persons, topics, langs, date_from, date_to, sort, page, per_page,
-                   comments, no_variants, as_json, index_dir):
+                   comments, no_variants, as_json, index):
     """Search the archive for QUERY (French query language: "phrase", OU, SAUF, -mot, titre:, date:…).
 
     A QUERY starting with "-" goes after "--": manchette search -- -Trump Poutine
@@ -55,10 +54,9 @@ def search_command(query, sources, persons, topics, langs, date_from, date_to, s
     except BadParameter as error:
         raise click.BadParameter(error.message, param_hint=f"'{OPTION_NAMES.get(error.name, '--' + error.name)}'")
     try:
-        engine = Engine(index_dir_or_default(index_dir))
-    except store.NoIndex as error:
+        result = open_engine(location_or_default(index)).search(request)
+    except EngineError as error:
         raise click.ClickException(str(error))
-    result = engine.search(request)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -7,8 +7,8 @@ stemming. Folding comes *before* stemming: the Snowball stemmer treats
 ``sécurité`` and ``securite`` differently, so stemming unfolded text would make
 unaccented queries miss.
 
-The analyzers are pickled into the Whoosh index, so the classes here must keep
-their module path (``search.analysis``).
+This module is the one definition of that behaviour: the Whoosh engine runs
+it (:mod:`search.whoosh.schema`), the SolrCloud configset reproduces it.
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from typing import Iterator
+
 from unidecode import unidecode
-from whoosh.analysis import Composable, Filter, Token, Tokenizer
 from whoosh.lang.snowball.french import FrenchStemmer
 
 # Apostrophe variants (’ ‘ ʼ ` ′) are part of a word so that elisions can be
@@ -112,108 +113,37 @@ class _WordCache:
         return result
 
 
-class FrenchTokenizer(Tokenizer):
-    """Tokenizer + folding + (optionally) stop words and stemming, fused.
-
-    One fused step is much faster than a chain of Whoosh filters, and every
-    field that needs French text goes through exactly this code. A value may
-    be a :class:`LangText`; text in another language is folded but neither
-    stop-listed nor stemmed with French rules.
-    """
-
-    def __init__(self, stem: bool = True, stop: bool = True):
-        self.stem = stem
-        self.stop = stop
-        self._caches = None
-
-    def __eq__(self, other):
-        return (
-            isinstance(other, FrenchTokenizer)
-            and self.stem == other.stem
-            and self.stop == other.stop
-        )
-
-    def __getstate__(self):
-        return {"stem": self.stem, "stop": self.stop}
-
-    def __setstate__(self, state):
-        self.__init__(**state)
-
-    def _cache(self, french: bool) -> _WordCache:
-        if self._caches is None:
-            self._caches = {
-                True: _WordCache(self.stem, self.stop),
-                False: _WordCache(False, False),
-            }
-        return self._caches[french]
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
-        # Text in another language is only folded: French stop words and stems would mangle it.
-        french = getattr(value, "lang", "fr") in FRENCH_CHAIN_LANGS
-        cache = self._cache(french)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for match in WORD_RE.finditer(value):
-            text = cache(match.group())
-            if text is None:
-                continue
-            token.text = text
-            token.stopped = False
-            token.boost = 1.0
-            if keeporiginal:
-                token.original = match.group()
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            pos += 1
-            yield token
-
-
 # Articles whose language is unknown are more likely French than anything
 # else in a French archive, so they get the French chain too.
 FRENCH_CHAIN_LANGS = frozenset({"fr", "und", None})
 
 
-class LangText(str):
-    """Article text tagged with its language, so the analyzer can choose a chain."""
+class Chain:
+    """The analysis of one kind of field: words cut from the text, each to its indexed form.
 
-    lang: str | None = "fr"
+    Text in another language than French is folded but neither stop-listed
+    nor stemmed with French rules. Engines index with this chain (Whoosh
+    calls it; the SolrCloud schema reproduces it, and tests hold both equal).
+    """
 
-    def __new__(cls, text: str, lang: str | None):
-        obj = super().__new__(cls, text)
-        obj.lang = lang
-        return obj
+    def __init__(self, stem: bool, stop: bool):
+        self.stem = stem
+        self.stop = stop
+        self._caches = {True: _WordCache(stem, stop), False: _WordCache(False, False)}
 
-    def __reduce__(self):
-        return (LangText, (str(self), self.lang))
-
-
-class _Passthrough(Filter):
-    """Whoosh wants an Analyzer object (tokenizer | filters); this is the no-op filter."""
-
-    def __call__(self, tokens):
-        return tokens
-
-
-def french_analyzer() -> Composable:
-    """Stemmed chain: the main fields (title, body, comments)."""
-    return FrenchTokenizer(stem=True, stop=True) | _Passthrough()
+    def tokens(self, text: str, lang: str | None = "fr") -> Iterator[tuple[str, int, int]]:
+        """(term, start, end) of each indexed word, ``start:end`` its place in ``text``."""
+        cache = self._caches[lang in FRENCH_CHAIN_LANGS]
+        for match in WORD_RE.finditer(text):
+            term = cache(match.group())
+            if term is not None:
+                yield term, match.start(), match.end()
 
 
-def folding_analyzer() -> Composable:
-    """Unstemmed, stop words kept: exact forms and exact phrases."""
-    return FrenchTokenizer(stem=False, stop=False) | _Passthrough()
+STEMMED = Chain(stem=True, stop=True)      # title, body, comments
+FOLDED = Chain(stem=False, stop=False)     # exact forms, phrases, person names
 
 
-_FRENCH = FrenchTokenizer(stem=True, stop=True)
-_FOLDING = FrenchTokenizer(stem=False, stop=False)
-
-
-def terms(text: str, stem: bool = True) -> list[str]:
+def terms(text: str, stem: bool = True, lang: str | None = "fr") -> list[str]:
     """The indexed terms of ``text``: what a query word or a phrase becomes."""
-    tokenizer = _FRENCH if stem else _FOLDING
-    return [t.text for t in tokenizer(text)]
+    return [term for term, _, _ in (STEMMED if stem else FOLDED).tokens(text, lang)]

@@ -1,23 +1,17 @@
-"""Facets: exact counts of source, date, person, topic and language values.
-
-Whoosh's own grouping walks every match in Python (90–700 ms on the corpus).
-Here each facet becomes NumPy arrays once per opened index — for every
-(document, value) pair, the document number and the value's ordinal — so
-counting the values of a set of matches is a gather and a ``bincount``, and a
-filter is a cached boolean mask over document numbers.
+"""Facets: what source, date, person, topic and language values mean, whatever the engine.
 
 Semantics, as in a faceted shop: several values of one facet are OR-ed,
 different facets are AND-ed, and each facet is counted with every filter but
-its own, so that its other values stay visible and selectable.
+its own, so that its other values stay visible and selectable. Engines count
+(:mod:`search.whoosh.columns`, Solr's tagged JSON facets); this module names
+the values and shapes the counts into the :class:`~search.request.Facet` every
+front end shows.
 """
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from datetime import date, datetime
-
-import numpy as np
-from whoosh.util.times import datetime_to_long
+import heapq
+from collections import Counter
+from datetime import date
 
 from .analysis import fold
 from .dates import month_end
@@ -27,13 +21,8 @@ from .sources import key_of, normalize_source
 from .topics import topic_labels
 
 FACETS = ("source", "person", "topic", "lang")
-UNDATED = np.iinfo(np.int64).max          # ticks of an article without a date
-NO_MONTH = -1
-_EPOCH = datetime_to_long(datetime(1970, 1, 1))   # Whoosh ticks: microseconds since year 1
-_DAY = 86_400 * 1_000_000
 # Beyond this many months between the first and last match, the histogram is by year.
 MONTHS_BY_MONTH = 36
-_MASK_CACHE = 256
 
 # The French name of each language code: what pages show, and what users may type instead of the code.
 LANGUAGE_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien",
@@ -93,202 +82,85 @@ class Names:
         return key
 
 
-# --- columns ---------------------------------------------------------------------------------
+# --- shaping counts into facets ---------------------------------------------------------------
 
-@dataclass
-class Column:
-    """A facet's (document, value) pairs; a document may have none, one or several values."""
-
-    keys: list[str]          # sorted
-    rows: np.ndarray         # document number of each pair
-    values: np.ndarray       # key ordinal of each pair
-
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.values[mask[self.rows]], minlength=len(self.keys))
-
-
-def _column(reader, field: str) -> Column:
-    """From the lexicon and postings, segment by segment (Whoosh's merged view costs 3x more per term)."""
-    ordinals: dict[str, int] = {}
-    rows, values = [], []
-    for leaf, offset in reader.leaf_readers():
-        if field not in leaf.indexed_field_names():
-            continue
-        for term in leaf.lexicon(field):
-            ids = np.fromiter(leaf.postings(field, term).all_ids(), dtype=np.int32)
-            rows.append(ids + offset)
-            values.append(np.full(len(ids), ordinals.setdefault(term.decode("utf-8"), len(ordinals)), np.int32))
-    if not ordinals:
-        return Column([], np.zeros(0, np.int32), np.zeros(0, np.int32))
-    keys = sorted(ordinals)
-    # Ordinals in key order, so that ties between counts list values alphabetically.
-    remap = np.empty(len(keys), dtype=np.int32)
-    remap[[ordinals[k] for k in keys]] = np.arange(len(keys), dtype=np.int32)
-    return Column(keys, np.concatenate(rows), remap[np.concatenate(values)])
-
-
-class Columns:
-    """Every facet of one opened index as arrays indexed by document number."""
-
-    def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.facets = {name: _column(reader, name) for name in FACETS}
-        self.ticks = _ticks(reader, self.size)
-        dated = self.ticks != UNDATED
-        days = np.where(dated, (self.ticks - _EPOCH) // _DAY, 0)
-        months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        self.months = np.where(dated, months, NO_MONTH)
-        self._index = {name: {k: i for i, k in enumerate(c.keys)} for name, c in self.facets.items()}
-        self._masks: dict[tuple, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def has(self, facet: str, key: str) -> bool:
-        return key in self._index[facet]
-
-    def ordinal(self, facet: str, key: str) -> int:
-        return self._index[facet][key]
-
-    def value_mask(self, facet: str, keys: tuple[str, ...]) -> np.ndarray:
-        """Documents with any of ``keys`` (cached: filters repeat from page to page)."""
-        cache_key = (facet, keys)
-        mask = self._masks.get(cache_key)
-        if mask is None:
-            ordinals = [self._index[facet][k] for k in keys if k in self._index[facet]]
-            column = self.facets[facet]
-            mask = np.zeros(self.size, dtype=bool)
-            mask[column.rows[np.isin(column.values, ordinals)]] = True
-            self._remember(cache_key, mask)
-        return mask
-
-    def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
-        """Documents published within [start, end], whole days (UTC) included."""
-        low = _day_ticks(start) if start else 0
-        high = _day_ticks(end) + _DAY - 1 if end else UNDATED - 1
-        return self.ticks_between(low, high)
-
-    def ticks_between(self, low: int, high: int) -> np.ndarray:
-        """Documents published within [low, high] (Whoosh ticks); never the undated ones."""
-        return (self.ticks >= low) & (self.ticks <= high)
-
-    def _remember(self, key: tuple, mask: np.ndarray) -> None:
-        with self._lock:
-            if len(self._masks) >= _MASK_CACHE:
-                self._masks.clear()
-            self._masks[key] = mask
-
-
-def _ticks(reader, size: int) -> np.ndarray:
-    """Publication times in Whoosh ticks; UNDATED where there is none.
-
-    Read segment by segment: a segment where no article has a date has no column at all.
-    """
-    ticks = np.full(size, UNDATED, dtype=np.int64)
-    for leaf, offset in reader.leaf_readers():
-        count = leaf.doc_count_all()
-        if count and leaf.has_column("published"):
-            raw = np.fromiter(leaf.column_reader("published", translate=False), dtype=np.uint64, count=count)
-            missing = raw >= np.uint64(UNDATED)     # the column's default is the largest 64-bit value
-            ticks[offset:offset + count] = np.where(missing, UNDATED, raw.astype(np.int64))
-    return ticks
-
-
-def _day_ticks(day: date) -> int:
-    return datetime_to_long(datetime(day.year, day.month, day.day))
-
-
-# --- counting --------------------------------------------------------------------------------
-
-@dataclass
-class Selection:
-    """The request's filters as index keys and masks."""
-
-    keys: dict[str, dict[str, str]]            # facet -> {selected key: value as the user gave it}
-    masks: dict[str, np.ndarray]               # facet (and "date") -> documents passing that filter
-
-    def without(self, facet: str, base: np.ndarray) -> np.ndarray:
-        """``base`` narrowed by every filter except the facet's own."""
-        mask = base
-        for name, filter_mask in self.masks.items():
-            if name != facet:
-                mask = mask & filter_mask
-        return mask
-
-    def all(self, base: np.ndarray) -> np.ndarray:
-        return self.without("", base)
-
-
-def select(columns: Columns, names: Names, req: SearchRequest) -> Selection:
+def selected_keys(names: Names, req: SearchRequest) -> dict[str, dict[str, str]]:
+    """facet -> {selected key: the value as the user gave it}, for the facets the request filters."""
     keys: dict[str, dict[str, str]] = {}
-    masks: dict[str, np.ndarray] = {}
     for facet, values in req.filters().items():
-        if values:
-            keys[facet] = {}
-            for value in values:
-                keys[facet].setdefault(names.key(facet, value), value)
-            masks[facet] = columns.value_mask(facet, tuple(sorted(keys[facet])))
-    if req.date_from or req.date_to:
-        masks["date"] = columns.date_mask(req.date_from, req.date_to)
-    return Selection(keys, masks)
+        for value in values:
+            keys.setdefault(facet, {}).setdefault(names.key(facet, value), value)
+    return keys
 
 
-def count_facets(columns: Columns, names: Names, matches: np.ndarray, selection: Selection,
-                 req: SearchRequest) -> dict[str, Facet]:
-    facets = {}
-    for facet in (*FACETS, "date"):
-        mask = selection.without(facet, matches)
-        facets[facet] = date_facet(columns, mask, req) if facet == "date" \
-            else value_facet(columns, names, facet, mask, selection, req.facet_size)
-        # The total this search would have without this facet's filter: the empty state's advice.
-        facets[facet].matching = int(np.count_nonzero(mask))
-    return facets
+def value_facet(names: Names, facet: str, top: list[tuple[str, int]], distinct: int,
+                selected: dict[str, str], selected_counts: dict[str, int]) -> Facet:
+    """The most frequent values plus every selected one, even when no match has it.
 
-
-def value_facet(columns: Columns, names: Names, facet: str, mask: np.ndarray, selection: Selection,
-                size: int) -> Facet:
-    """The ``size`` most frequent values, plus every selected one (even when absent)."""
-    column = columns.facets[facet]
-    counts = column.counts(mask)
-    present = np.flatnonzero(counts)
-    # Most frequent first; ties in lexicon order (a stable sort), so lists repeat.
-    top = present[np.argsort(-counts[present], kind="stable")[:size]]
-    selected = selection.keys.get(facet, {})
-    listed = [column.keys[i] for i in top]
-    listed += [k for k in selected if k not in listed]
-    values = []
-    for key in listed:
-        known = columns.has(facet, key)
-        count = int(counts[columns.ordinal(facet, key)]) if known else 0
-        display = names.display(facet, key) if known else selected[key]
-        values.append(FacetValue(display, count, key in selected, key))
+    ``top``: (key, count), most frequent first, ties in key order (so lists
+    repeat); ``distinct``: how many values the matches have; ``selected_counts``:
+    the count of each selected key the index knows.
+    """
+    listed = dict(top)
+    for key in selected:
+        if key not in listed and key in selected_counts:
+            listed[key] = selected_counts[key]
+    values = [FacetValue(names.display(facet, key), count, key in selected, key) for key, count in listed.items()]
+    values += [FacetValue(typed, 0, True, key) for key, typed in selected.items() if key not in listed]
     values.sort(key=lambda v: -v.count)
-    absent = sum(1 for key in selected if not columns.has(facet, key) or not counts[columns.ordinal(facet, key)])
-    return Facet(values, total_values=len(present) + absent)
+    absent = sum(1 for key in selected if not listed.get(key))
+    return Facet(values, total_values=distinct + absent)
 
 
-def date_facet(columns: Columns, mask: np.ndarray, req: SearchRequest) -> Facet:
+def date_facet(months: dict[int, int], undated: int, req: SearchRequest) -> Facet:
     """A histogram in time order, every non-empty period (no cut: bars are read as a whole).
 
-    By month, or by year when the matches span more than three years.
+    ``months``: articles per month, numbered from January 1970. By month, or by
+    year when the matches span more than three years.
     """
-    months = columns.months[mask]
-    dated = months[months != NO_MONTH]
-    undated = int(len(months) - len(dated))
-    by_year = len(dated) > 0 and int(dated.max()) - int(dated.min()) > MONTHS_BY_MONTH
+    dated = {month: count for month, count in months.items() if count}
+    by_year = bool(dated) and max(dated) - min(dated) > MONTHS_BY_MONTH
     extra = {"interval": "year" if by_year else "month", "undated": undated}
-    if not len(dated):
-        return Facet([], 0, extra)
-    buckets = dated // 12 if by_year else dated
-    low = int(buckets.min())
-    counts = np.bincount(buckets - low)
+    buckets: Counter[int] = Counter()
+    for month, count in dated.items():
+        buckets[month // 12 if by_year else month] += count
     values = []
-    for i in np.flatnonzero(counts):
-        label, start, end = _period(int(i) + low, by_year)
+    for number in sorted(buckets):
+        label, start, end = _period(number, by_year)
         selected = bool(req.date_from or req.date_to) \
             and (req.date_from or date.min) <= end and start <= (req.date_to or date.max)
-        values.append(FacetValue(label, int(counts[i]), selected, label))
+        values.append(FacetValue(label, buckets[number], selected, label))
     return Facet(values, len(values), extra)
+
+
+def completions(names: Names, facet: str, prefix: str, n: int, counts: dict[str, int]) -> list[dict]:
+    """Values of a facet starting (at any word) with ``prefix``, most articles first.
+
+    ``counts``: every value's article count. Persons are completed from the
+    registry, under any of their spellings.
+    """
+    wanted = fold(prefix)
+    if facet == "person" and prefix.strip() and names.registry is not None:
+        keys = [fold(c) for c in names.registry.complete(prefix, n * 2)]
+    elif not wanted:
+        # Only the n most frequent values can be listed: keep them, with every tie of the n-th,
+        # before naming and sorting (naming every person costs ~30 ms per home page).
+        cut = heapq.nlargest(n, counts.values())[-1] if 0 < n < len(counts) else 0
+        keys = [k for k, count in counts.items() if count >= cut]
+    else:
+        keys = [k for k in counts if _starts_a_word(fold(names.display(facet, k)), wanted) or k.startswith(wanted)]
+    found = [(names.display(facet, k), counts[k]) for k in keys if counts.get(k)]
+    found.sort(key=lambda f: (-f[1], f[0]))
+    return [{"value": value, "count": count} for value, count in found[:n]]
+
+
+def _starts_a_word(text: str, prefix: str) -> bool:
+    return text.startswith(prefix) or f" {prefix}" in text
+
+
+def month_number(day: date) -> int:
+    """Months since January 1970, as :func:`date_facet` counts them."""
+    return (day.year - 1970) * 12 + day.month - 1
 
 
 def _period(number: int, by_year: bool) -> tuple[str, date, date]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from markupsafe import escape
 
-from .analysis import APOSTROPHES, FRENCH_CHAIN_LANGS, STOP_WORDS, WORD_RE, LangText, terms
+from .analysis import APOSTROPHES, FRENCH_CHAIN_LANGS, STOP_WORDS, WORD_RE, terms
 
 SNIPPET_CHARS = 240
 SNIPPET_LEAD = 60          # context kept before the first match of the window
@@ -95,8 +95,7 @@ def _candidates(text: str, wanted: Terms):
 @lru_cache(maxsize=200_000)
 def _forms(word: str, lang: str) -> tuple[str | None, str | None]:
     """A word's unstemmed and stemmed terms (None for a dropped word), memoised: texts reuse words."""
-    value = LangText(word, lang)
-    exact, stem = terms(value, stem=False), terms(value, stem=True)
+    exact, stem = terms(word, stem=False, lang=lang), terms(word, stem=True, lang=lang)
     return (exact[0] if exact else None), (stem[0] if stem else None)
 
 

@@ -1,9 +1,10 @@
-"""The query language: what a user types, as a Whoosh query.
+"""The query language: what a user types, as a query over index fields.
 
 A small lexer and a recursive-descent parser turn the text into a tree
 (words, phrases, NOT, AND, OR, field prefixes), and a compiler turns the tree
-into Whoosh query objects, running every word through the same French chain
-as the articles (:mod:`search.analysis`). Grammar::
+into an engine-neutral :mod:`search.index_query`, running every word through
+the same French chain as the articles (:mod:`search.analysis`); each engine
+evaluates that. The language is parsed here once, for every engine. Grammar::
 
     query   := or
     or      := and (("OR" | "OU") and)*
@@ -20,8 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from whoosh import query as wq
-
+from . import index_query as iq
 from .analysis import WORD_RE, fold, fold_word, terms
 from .dates import parse_range
 from .facets import Names
@@ -290,9 +290,9 @@ def literal_tree(text: str):
 
 @dataclass
 class ParsedQuery:
-    query: wq.Query                     # what to match (Every() for an empty query)
+    query: object                       # an index_query node (iq.EVERY for an empty query)
     notice: str | None = None           # French, for the user, when the query was not understood
-    highlight: list[wq.Query] = field(default_factory=list)   # positive leaves: words to highlight
+    highlight: list = field(default_factory=list)   # positive leaves: words to highlight
     words: list[Word] = field(default_factory=list)           # free words as typed, for "did you mean"
 
 
@@ -300,18 +300,18 @@ def parse(text: str, names: Names | None = None, variants: bool = True, comments
     """The query to run for ``text``; never raises for anything a user can type."""
     try:
         tree = parse_tree(text)
-        return _Compiler(names, variants, comments).run(tree) if tree else ParsedQuery(wq.Every())
+        return _Compiler(names, variants, comments).run(tree) if tree else ParsedQuery(iq.EVERY)
     except QuerySyntaxError as error:
         notice = f"Requête mal formée ({error}) : recherche des mots tels quels."
         tree = literal_tree(_CONTROL.sub(" ", text))
-        parsed = _Compiler(names, variants, comments).run(tree) if tree else ParsedQuery(wq.NullQuery)
+        parsed = _Compiler(names, variants, comments).run(tree) if tree else ParsedQuery(iq.NOTHING)
         parsed.notice = notice
         return parsed
 
 
 @dataclass
 class _Compiled:
-    query: wq.Query | None
+    query: object | None
     stop: bool = False        # a lone stop word: dropped from an AND that has other words
 
 
@@ -319,7 +319,7 @@ FILTER_FIELDS = ("source", "person", "topic", "lang", "date")
 
 
 class _Compiler:
-    """Tree -> Whoosh query; remembers the words to highlight and to spell-check."""
+    """Tree -> index query; remembers the words to highlight and to spell-check."""
 
     def __init__(self, names: Names | None, variants: bool, comments: bool):
         self.names = names
@@ -328,12 +328,12 @@ class _Compiler:
         if comments:
             stemmed, exact = TEXT_TARGETS[None]
             self.targets[None] = (stemmed + ("comments",), exact)
-        self.highlight: list[wq.Query] = []
+        self.highlight: list = []
         self.words: list[Word] = []
 
     def run(self, tree) -> ParsedQuery:
         compiled = self.conjunction(tree.items if isinstance(tree, And) else [tree], negated=False)
-        query = compiled.query if compiled is not None else wq.NullQuery
+        query = compiled.query if compiled is not None else iq.NOTHING
         return ParsedQuery(query, highlight=self.highlight, words=self.words)
 
     # Each method returns a _Compiled, or None when the node holds nothing searchable.
@@ -345,9 +345,9 @@ class _Compiler:
             return self.phrase(node, negated)
         if isinstance(node, Not):
             child = self.node(node.child, not negated, exact=True)
-            return _Compiled(wq.AndNot(wq.Every(), child.query)) if child is not None else None
+            return _Compiled(iq.AndNot(iq.EVERY, child.query)) if child is not None else None
         if isinstance(node, Or):
-            return _combine(wq.Or, [self.node(item, negated, exact=True) for item in node.items])
+            return _combine(iq.Or, [self.node(item, negated, exact=True) for item in node.items])
         return self.conjunction(node.items, negated)
 
     def conjunction(self, items: list, negated: bool) -> _Compiled | None:
@@ -357,13 +357,13 @@ class _Compiler:
         only_stops = all(_is_stop(i) for i in positive)
         required = [self.person(group, negated) if isinstance(group, list) else self.node(group, negated, only_stops)
                     for group in self.person_runs(positive)]
-        query = _combine(wq.And, [r for r in required if r is not None and not r.stop])
-        excluded = _combine(wq.Or, [self.node(i, not negated, exact=True) for i in negative])
+        query = _combine(iq.And, [r for r in required if r is not None and not r.stop])
+        excluded = _combine(iq.Or, [self.node(i, not negated, exact=True) for i in negative])
         if excluded is not None:
-            query = _Compiled(wq.AndNot(query.query if query is not None else wq.Every(), excluded.query))
+            query = _Compiled(iq.AndNot(query.query if query is not None else iq.EVERY, excluded.query))
         proximity = self.proximity(positive) if not negated else None
         if query is not None and proximity is not None:
-            query = _Compiled(wq.AndMaybe(query.query, proximity))
+            query = _Compiled(iq.AndMaybe(query.query, proximity))
         return query
 
     def word(self, word: Word, negated: bool, exact: bool) -> _Compiled | None:
@@ -378,7 +378,7 @@ class _Compiler:
             return None
         stemmed_fields, exact_fields = self.targets[word.field]
         if word.fuzzy:
-            return self.leaves([wq.FuzzyTerm(f, folded[0], maxdist=word.fuzzy, prefixlength=1)
+            return self.leaves([iq.Fuzzy(f, folded[0], distance=word.fuzzy, prefix=1)
                                 for f in exact_fields or stemmed_fields], negated)
         if not negated and word.field is None:
             self.words.append(word)
@@ -386,9 +386,9 @@ class _Compiler:
         if not stemmed:
             if not exact:
                 return _Compiled(None, stop=True)
-            return self.leaves([wq.Term(f, folded[0]) for f in exact_fields or stemmed_fields], negated)
-        return self.leaves([wq.Term(f, stemmed[0]) for f in stemmed_fields]
-                           + [wq.Term(f, folded[0]) for f in exact_fields], negated)
+            return self.leaves([iq.Term(f, folded[0]) for f in exact_fields or stemmed_fields], negated)
+        return self.leaves([iq.Term(f, stemmed[0]) for f in stemmed_fields]
+                           + [iq.Term(f, folded[0]) for f in exact_fields], negated)
 
     def phrase(self, phrase: Phrase, negated: bool) -> _Compiled | None:
         """Quoted text: the exact forms (unstemmed, stop words kept), in order."""
@@ -400,25 +400,25 @@ class _Compiler:
             return None
         fields = exact_fields or stemmed_fields
         if len(words) == 1:
-            return self.leaves([wq.Term(f, words[0]) for f in fields], negated)
-        return self.leaves([wq.Phrase(f, words, slop=phrase.slop) for f in fields], negated)
+            return self.leaves([iq.Term(f, words[0]) for f in fields], negated)
+        return self.leaves([iq.Phrase(f, tuple(words), slop=phrase.slop) for f in fields], negated)
 
     def multiterm(self, word: Word, negated: bool) -> _Compiled | None:
         """``secur*``, ``s?curit?``: on the unstemmed forms, since stems are not words."""
         pattern = _fold_pattern(word.text)
         if not pattern.strip("*?"):
-            return _Compiled(wq.Every())
+            return _Compiled(iq.EVERY)
         stemmed_fields, exact_fields = self.targets[word.field]
         fields = exact_fields or stemmed_fields
         head = pattern[:-1]
         if pattern.endswith("*") and not _WILDCARDS.search(head):
-            return self.leaves([wq.Prefix(f, head) for f in fields], negated)
-        return self.leaves([wq.Wildcard(f, pattern) for f in fields], negated)
+            return self.leaves([iq.Prefix(f, head) for f in fields], negated)
+        return self.leaves([iq.Wildcard(f, pattern) for f in fields], negated)
 
-    def leaves(self, leaves: list[wq.Query], negated: bool) -> _Compiled:
+    def leaves(self, leaves: list, negated: bool) -> _Compiled:
         if not negated:
             self.highlight.extend(leaves)
-        return _Compiled(leaves[0] if len(leaves) == 1 else wq.Or(leaves))
+        return _Compiled(leaves[0] if len(leaves) == 1 else iq.Or(tuple(leaves)))
 
     # --- facet fields -------------------------------------------------------------
 
@@ -427,15 +427,15 @@ class _Compiler:
             span = parse_range(value)
             if span is None:
                 raise QuerySyntaxError(f"date illisible « {value} »")
-            return _Compiled(wq.DateRange("published", datetime.combine(span.start, time.min),
+            return _Compiled(iq.DateRange("published", datetime.combine(span.start, time.min),
                                           datetime.combine(span.end, time.max)))
         if not value.strip("*? "):
             return None
         if value.endswith("*"):
-            return _Compiled(wq.Prefix(name, self.key(name, value.rstrip("*"))))
+            return _Compiled(iq.Prefix(name, self.key(name, value.rstrip("*"))))
         if name == "person":
             return self.person_value(value, negated)
-        return _Compiled(wq.Term(name, self.key(name, value)))
+        return _Compiled(iq.Term(name, self.key(name, value)))
 
     def key(self, name: str, value: str) -> str:
         return self.names.key(name, value) if self.names is not None else fold(value)
@@ -444,7 +444,7 @@ class _Compiler:
         """``personne:X``: the person facet, or an article naming X under any spelling."""
         spellings = self.names.spellings(value) if self.variants else [value]
         named = [self.phrase(Phrase(s, "person_names"), negated) for s in spellings]
-        return _combine(wq.Or, [_Compiled(wq.Term("person", self.key("person", value)))] + named)
+        return _combine(iq.Or, [_Compiled(iq.Term("person", self.key("person", value)))] + named)
 
     # --- person names written differently ---------------------------------------
 
@@ -469,21 +469,21 @@ class _Compiler:
     def person(self, run: list[Word], negated: bool) -> _Compiled | None:
         """A name as typed, or written as any known spelling, or tagged with the person."""
         typed = " ".join(w.text for w in run)
-        as_typed = _combine(wq.And, [self.word(w, negated, exact=False) for w in run])
+        as_typed = _combine(iq.And, [self.word(w, negated, exact=False) for w in run])
         spellings = [s for s in self.names.spellings(typed) if fold(s) != fold(typed)]
         others = [self.phrase(Phrase(s), negated) for s in spellings]
-        tagged = _Compiled(wq.Term("person", self.key("person", typed)))
-        return _combine(wq.Or, [as_typed, *others, tagged])
+        tagged = _Compiled(iq.Term("person", self.key("person", typed)))
+        return _combine(iq.Or, [as_typed, *others, tagged])
 
     # --- ranking -------------------------------------------------------------------
 
-    def proximity(self, items: list) -> wq.Query | None:
+    def proximity(self, items: list):
         """Words of an AND found close together (in any form) rank higher: an optional clause."""
         words = [t for w in items if _plain(w) for t in terms(w.text, stem=False)]
         if not 2 <= len(words) <= 8:
             return None
-        return wq.Or([wq.Phrase(f, words, slop=PHRASE_SLOP, boost=PROXIMITY_BOOST)
-                      for f in TEXT_TARGETS[None][1]])
+        return iq.Or(tuple(iq.Phrase(f, tuple(words), slop=PHRASE_SLOP, boost=PROXIMITY_BOOST)
+                         for f in TEXT_TARGETS[None][1]))
 
 
 def _fold_pattern(text: str) -> str:
@@ -503,4 +503,4 @@ def _combine(kind, parts: list) -> _Compiled | None:
     queries = [p.query for p in parts if p is not None and p.query is not None]
     if not queries:
         return None
-    return _Compiled(queries[0] if len(queries) == 1 else kind(queries))
+    return _Compiled(queries[0] if len(queries) == 1 else kind(tuple(queries)))

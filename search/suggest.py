@@ -1,15 +1,16 @@
 """“Did you mean”: a misspelt query word replaced by a word of the archive.
 
 A word is suspect when (almost) no article has it, in any form. Candidates
-are the archive's words within one or two edits (Whoosh's ``terms_within`` on
-the unstemmed body lexicon), the closest first, then the most frequent. The
-index holds folded words (``election``); the correction is shown the way the
-articles usually write it (``élection``), read from a few articles using it.
+are the archive's words within one or two edits of the unstemmed body
+lexicon, the closest first, then the most frequent. The index holds folded
+words (``election``); the correction is shown the way the articles usually
+write it (``élection``), read from a few articles using it. Each engine gives
+its lexicon through :class:`Lexicon`.
 """
 from __future__ import annotations
 
 from collections import Counter
-from itertools import islice
+from typing import Protocol
 
 from .analysis import WORD_RE, fold_word, normalize, terms
 
@@ -19,33 +20,54 @@ SAMPLE_DOCS = 5            # articles read to find a word's usual spelling
 MIN_LENGTH = 3
 
 
-def corrections(reader, words: list[str]) -> dict[int, str]:
+class Lexicon(Protocol):
+    """What "did you mean" asks of an index."""
+
+    def frequency(self, field: str, term: str) -> int:
+        """How many articles have ``term`` in ``field``."""
+
+    def near(self, field: str, term: str, distance: int) -> list[str]:
+        """Indexed words within ``distance`` edits of ``term`` sharing its first letter."""
+
+    def texts(self, field: str, term: str, n: int) -> list[str]:
+        """The bodies of up to ``n`` articles having ``term`` in ``field``."""
+
+
+def corrections(lexicon: Lexicon, words: list[str]) -> dict[int, str]:
     """Position in ``words`` -> replacement, for the words that look misspelt."""
     found = {}
     for position, word in enumerate(words):
         folded = terms(word, stem=False)
-        if len(folded) != 1 or len(folded[0]) < MIN_LENGTH or folded[0].isdigit() or _known(reader, word, folded[0]):
+        if len(folded) != 1 or len(folded[0]) < MIN_LENGTH or folded[0].isdigit() or _known(lexicon, word, folded[0]):
             continue
-        best = _closest(reader, folded[0])
+        best = _closest(lexicon, folded[0])
         if best is not None:
-            found[position] = display_form(reader, best)
+            found[position] = display_form(lexicon, best)
     return found
 
 
-def _known(reader, word: str, folded: str) -> bool:
+def corrected(text: str, words: list, fixes: dict[int, str]) -> str:
+    """``text`` with each misspelt word (``words[i]``, with its place in ``text``) replaced by ``fixes[i]``."""
+    for position in sorted(fixes, reverse=True):     # right to left keeps offsets valid
+        word = words[position]
+        text = text[:word.start] + fixes[position] + text[word.end:]
+    return text
+
+
+def _known(lexicon: Lexicon, word: str, folded: str) -> bool:
     stemmed = terms(word, stem=True)
-    frequency = reader.doc_frequency(FIELD, folded) + reader.doc_frequency("title_exact", folded)
+    frequency = lexicon.frequency(FIELD, folded) + lexicon.frequency("title_exact", folded)
     if stemmed:
-        frequency += reader.doc_frequency("body", stemmed[0])
+        frequency += lexicon.frequency("body", stemmed[0])
     return frequency >= SUSPECT_BELOW
 
 
-def _closest(reader, folded: str) -> str | None:
+def _closest(lexicon: Lexicon, folded: str) -> str | None:
     maxdist = 1 if len(folded) <= 4 else 2
-    candidates = [t for t in reader.terms_within(FIELD, folded, maxdist, prefix=1) if t != folded]
+    candidates = [t for t in lexicon.near(FIELD, folded, maxdist) if t != folded]
     if not candidates:
         return None
-    scored = [(distance(folded, t), -reader.doc_frequency(FIELD, t), t) for t in candidates]
+    scored = [(distance(folded, t), -lexicon.frequency(FIELD, t), t) for t in candidates]
     _, minus_frequency, best = min(scored)
     return best if -minus_frequency >= SUSPECT_BELOW else None
 
@@ -64,13 +86,11 @@ def distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def display_form(reader, folded: str) -> str:
+def display_form(lexicon: Lexicon, folded: str) -> str:
     """The spelling most articles use for a folded word (accents restored), else the word."""
     spellings: Counter[str] = Counter()
-    if (FIELD, folded) not in reader:
-        return folded
-    for docnum in islice(reader.postings(FIELD, folded).all_ids(), SAMPLE_DOCS):
-        for match in WORD_RE.finditer(reader.stored_fields(docnum).get("body", "")):
+    for text in lexicon.texts(FIELD, folded, SAMPLE_DOCS):
+        for match in WORD_RE.finditer(text):
             word = normalize(match.group()).rpartition("'")[2]     # "l'élection" -> "élection"
             if fold_word(word) == folded:
                 spellings[word] += 1

@@ -1,14 +1,22 @@
-"""Shared fixtures: real indexes built through the pipeline from ../shared data."""
+"""Shared fixtures: real indexes built through the pipeline from ../shared data.
+
+The engine contract (query language, facets, articles, ranking rules) runs on
+every engine: fixtures named ``*_engine`` are parametrised over
+:data:`ENGINES`, and the SolrCloud run starts a local cluster once per session.
+"""
 from __future__ import annotations
 
 import gzip
 import itertools
 import tarfile
+import uuid
 from pathlib import Path
 
 import pytest
 
 from indexer import pipeline
+from search.engine import Engine, open_engine
+from search.store import Store, open_store
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT.parent / "shared"
@@ -31,9 +39,12 @@ def sample_pages(folder: Path, count: int) -> list[Path]:
     return [folder / m.name for m in members]
 
 
-def build_index(paths: list[Path], index_dir: Path, **options) -> pipeline.Report:
+ENGINES = ("whoosh",)
+
+
+def build_index(paths: list[Path], location, **options) -> pipeline.Report:
     options.setdefault("workers", 2)
-    return pipeline.build(paths, index_dir, pipeline.Options(**options))
+    return pipeline.build(paths, open_store(location), pipeline.Options(**options))
 
 
 @pytest.fixture(scope="session")
@@ -65,9 +76,59 @@ def corpus_index(tmp_path_factory, corpus_file) -> Path:
 def app(corpus_index):
     """The web app on the corpus index, as the test client sees it."""
     from web import create_app
-    return create_app({"INDEX_DIR": corpus_index, "TESTING": True})
+    return create_app({"INDEX": corpus_index, "TESTING": True})
 
 
 @pytest.fixture(scope="module")
 def client(app):
     return app.test_client()
+
+
+# --- every engine ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_kind(request) -> str:
+    return request.param
+
+
+def solr_location(request, name: str) -> str:
+    """A collection alias on the test cluster (started on first use)."""
+    return f"solr+{request.getfixturevalue('solr_url')}/{name}"
+
+
+@pytest.fixture(scope="session")
+def seed_location(request, engine_kind, seed_index) -> str:
+    if engine_kind == "whoosh":
+        return str(seed_index)
+    location = solr_location(request, "seeds")
+    report = build_index([SEEDS], location, workers=1)
+    assert report.indexed == 5 and report.failed == 0
+    return location
+
+
+@pytest.fixture(scope="session")
+def corpus_location(request, engine_kind, corpus_index, corpus_file) -> str:
+    if engine_kind == "whoosh":
+        return str(corpus_index)
+    location = solr_location(request, "corpus")
+    report = build_index([SEEDS, corpus_file], location)
+    assert report.failed == 0
+    return location
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_location) -> Engine:
+    return open_engine(seed_location)
+
+
+@pytest.fixture(scope="session")
+def corpus_engine(corpus_location) -> Engine:
+    return open_engine(corpus_location)
+
+
+@pytest.fixture
+def fresh_store(request, engine_kind, tmp_path) -> Store:
+    """An empty index of the engine under test, for tests that write their own articles."""
+    if engine_kind == "whoosh":
+        return open_store(tmp_path / "index")
+    return open_store(solr_location(request, f"t{uuid.uuid4().hex[:12]}"), shards=2, replicas=1)

@@ -23,7 +23,7 @@ from web import create_app  # noqa: E402
 
 @pytest.fixture(scope="module")
 def base_url(corpus_index):
-    server = create_server(create_app({"INDEX_DIR": corpus_index}), host="127.0.0.1", port=0, threads=4)
+    server = create_server(create_app({"INDEX": corpus_index}), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

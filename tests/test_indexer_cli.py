@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from conftest import PROJECT, SEEDS, corpus_lines, sample_pages
 from manchette_cli import cli
-from search import store
-from search.engine import Engine
+from search.whoosh import store
+from search.engine import open_engine
 
 
 def run(*args: str):
@@ -25,8 +25,7 @@ def run(*args: str):
 
 
 def live_ids(index_dir: Path) -> set[str]:
-    _, ix = store.open_generation(index_dir)
-    return set(store.stored_entries(ix))
+    return set(store.WhooshStore(index_dir).entries())
 
 
 def spawn(*args: str, **kwargs) -> subprocess.Popen:
@@ -72,9 +71,9 @@ def test_update_adds_replaces_and_removes(archive, tmp_path):
     assert "indexed 1, updated 1, removed 1, unchanged 3" in result.output
     ids = live_ids(index_dir)
     assert "003_557e849e480eec8d" not in ids and "sub/nouveau" in ids and len(ids) == 5
-    from search.engine import Engine
+    from search.engine import open_engine
     from search.request import SearchRequest
-    found = Engine(index_dir).search(SearchRequest(query="zibelines"))
+    found = open_engine(index_dir).search(SearchRequest(query="zibelines"))
     assert {h.id for h in found.hits} == {"002_d5ed4a4cd01b391f", "sub/nouveau"}
 
     again = run("index", "--update", str(archive), "--index", str(index_dir), "--workers", "1", "-q")
@@ -150,13 +149,13 @@ def test_update_renames_persons_of_untouched_articles_as_a_rebuild_would(tmp_pat
         "défendu la réforme de la police. Selon Cazeneuve, les effectifs seront renforcés l'an prochain.\n", "utf-8")
     index_dir = tmp_path / "idx"
     assert run("index", str(root), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
-    assert [v["value"] for v in Engine(index_dir).facet_values("person")] == ["Cazeneuve"]
+    assert [v["value"] for v in open_engine(index_dir).facet_values("person")] == ["Cazeneuve"]
     (root / "b.txt").write_text(
         "Bernard Cazeneuve reçoit les syndicats\n\nLe ministre de l'Intérieur Bernard Cazeneuve a reçu "
         "mercredi les syndicats de policiers place Beauvau. Bernard Cazeneuve a promis des moyens.\n", "utf-8")
     result = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
     assert "indexed 1" in result.output and "unchanged 1" in result.output and "persons renamed in 1" in result.output
-    assert Engine(index_dir).facet_values("person") == [{"value": "Bernard Cazeneuve", "count": 2}]
+    assert open_engine(index_dir).facet_values("person") == [{"value": "Bernard Cazeneuve", "count": 2}]
     again = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
     assert "unchanged 2" in again.output and "renamed" not in again.output   # the rewrite kept the content hash
 
@@ -168,9 +167,8 @@ def test_files_read_in_parallel_give_what_one_process_gives(archive, tmp_path):
         index_dir = tmp_path / f"idx-{workers}"
         result = run("index", str(archive), "--index", str(index_dir), "--workers", workers, "--no-persons")
         assert "Lecture" in result.output and "fichiers/s" in result.output
-        _, ix = store.open_generation(index_dir)
         summary = result.output.splitlines()[-1].split(": ", 1)[1].split(", elapsed")[0]
-        read[workers] = (store.stored_entries(ix), summary)
+        read[workers] = (store.WhooshStore(index_dir).entries(), summary)
     assert read["1"] == read["2"]
     assert read["1"][1].startswith(f"read {len(read['1'][0])},") and len(read["1"][0]) > 12
 

@@ -1,4 +1,4 @@
-"""The query language: syntax, fields, French analysis, and malformed queries never failing."""
+"""The query language: syntax, fields, French analysis, and malformed queries never failing, on every engine."""
 from __future__ import annotations
 
 import pytest
@@ -14,9 +14,9 @@ S000, S001, S002, S003, S004 = (
 ALL = {S000, S001, S002, S003, S004}
 
 
-@pytest.fixture(scope="module")
-def engine(seed_index) -> Engine:
-    return Engine(seed_index)
+@pytest.fixture
+def engine(seed_engine) -> Engine:
+    return seed_engine
 
 
 def ids(engine: Engine, query: str, **options) -> set[str]:

@@ -17,7 +17,7 @@ from indexer.readers import read_paths, warc
 from indexer.readers.base import Problem
 from manchette_cli import cli
 from search.document import Article
-from search.engine import Engine
+from search.engine import open_engine
 from search.request import SearchRequest
 
 PAGES = 20
@@ -150,5 +150,5 @@ def test_a_page_captured_again_is_indexed_from_its_latest_capture(tmp_path, save
     assert result.exit_code == 0, result.output
     assert "indexed 1" in result.output and "skipped 2, failed 0" in result.output
     assert result.output.count("is older than the one in") == 2
-    (hit,) = Engine(index_dir).search(SearchRequest(query="")).hits
+    (hit,) = open_engine(index_dir).search(SearchRequest(query="")).hits
     assert hit.title == "Titre revu après correction" and hit.url == url

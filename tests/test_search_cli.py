@@ -6,7 +6,7 @@ import json
 from click.testing import CliRunner
 
 from indexer.search_command import search_command
-from search.engine import Engine
+from search.engine import open_engine
 from search.request import SearchRequest
 
 
@@ -31,7 +31,7 @@ def test_json_is_the_engines_document(seed_index):
     result = run("Trump", "--source", "Chas Pravdy", "--sort", "newest", "--json", "--index", str(seed_index))
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
-    expected = Engine(seed_index).search(SearchRequest(query="Trump", sources=["Chas Pravdy"], sort="newest"))
+    expected = open_engine(seed_index).search(SearchRequest(query="Trump", sources=["Chas Pravdy"], sort="newest"))
     expected = expected.to_dict()
     assert document.pop("took_ms") >= 0 and expected.pop("took_ms") >= 0
     assert document == expected

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from indexer import pipeline
+from search.store import open_store
 from web import create_app
 from web.cli import serve
 
@@ -280,7 +281,7 @@ def test_article_page(client):
 
 
 def test_reader_comments_are_folded(seed_index):
-    client = create_app({"INDEX_DIR": seed_index, "TESTING": True}).test_client()
+    client = create_app({"INDEX": seed_index, "TESTING": True}).test_client()
     page = get_page(client, "/articles/001_e9895f9757e1857e?q=otan")
     assert re.search(r'<details class="comments">\s*<summary>Commentaires des lecteurs \(7\)</summary>', page.html)
     assert "Mercredi 20 août" in page.text()   # no year printed: the date stays as printed
@@ -304,7 +305,7 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 def build(records: list[dict], folder: Path, index_dir: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     source = write_jsonl(folder / "articles.jsonl", records)
-    report = pipeline.build([source], index_dir, pipeline.Options(workers=1, entities=False))
+    report = pipeline.build([source], open_store(index_dir), pipeline.Options(workers=1, entities=False))
     assert report.indexed == len(records)
 
 
@@ -320,7 +321,7 @@ HOSTILE = {
 def hostile_client(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     build([HOSTILE, {**HOSTILE, "id": "hostile/2", "title": "Autre réforme"}], root / "in", root / "index")
-    return create_app({"INDEX_DIR": root / "index", "TESTING": True}).test_client()
+    return create_app({"INDEX": root / "index", "TESTING": True}).test_client()
 
 
 @pytest.mark.parametrize("url", ["/articles/hostile/1?q=réforme", "/search?q=réforme", "/search?q=script"])
@@ -343,13 +344,13 @@ def test_content_security_policy(hostile_client):
 def test_ids_with_spaces_and_accents_are_served(tmp_path):
     build([{"id": "article été 1", "title": "Un article d’été", "text": "Il fait chaud à Lyon cet été."}],
           tmp_path / "in", tmp_path / "index")
-    client = create_app({"INDEX_DIR": tmp_path / "index", "TESTING": True}).test_client()
+    client = create_app({"INDEX": tmp_path / "index", "TESTING": True}).test_client()
     page = get_page(client, "/articles/article%20%C3%A9t%C3%A9%201")
     assert "Un article d’été" in page.text()
 
 
 def test_no_index_is_a_friendly_503(tmp_path):
-    client = create_app({"INDEX_DIR": tmp_path / "nothing", "TESTING": True}).test_client()
+    client = create_app({"INDEX": tmp_path / "nothing", "TESTING": True}).test_client()
     page = get_page(client, "/", status=503)
     assert "manchette index" in page.text()
     response = client.get("/api/search?q=x")
@@ -358,7 +359,7 @@ def test_no_index_is_a_friendly_503(tmp_path):
 
 def test_index_built_after_start_then_rebuilt_is_picked_up(tmp_path):
     index_dir = tmp_path / "index"
-    client = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    client = create_app({"INDEX": index_dir, "TESTING": True}).test_client()
     assert client.get("/api/search?q=alpaga").status_code == 503
     article = {"id": "a1", "title": "Un alpaga au zoo", "text": "L'alpaga du zoo de Lyon se porte bien.",
                "source": "Lyon Info", "published": "2021-01-01T10:00:00+01:00"}
@@ -405,7 +406,7 @@ def test_serve_runs_waitress(monkeypatch, corpus_index):
     result = CliRunner().invoke(serve, ["--index", str(corpus_index), "--port", "8123", "--workers", "3"])
     assert result.exit_code == 0, result.output
     assert (calls["host"], calls["port"], calls["threads"]) == ("127.0.0.1", 8123, 3)
-    assert calls["app"].config["INDEX_DIR"] == corpus_index
+    assert calls["app"].config["INDEX"] == str(corpus_index)
 
 
 def test_serve_debug_uses_the_development_server(monkeypatch, tmp_path):

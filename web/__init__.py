@@ -5,23 +5,21 @@ Every view builds one data context (:mod:`web.context`) and renders it as HTML
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from search.request import MAX_QUERY
-from search.store import default_index_dir
+from search.engine import default_location
 
 from . import api, errors, feeds, formatting, links, openapi, views
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The application; ``config`` may set ``INDEX_DIR`` and any Flask setting."""
+    """The application; ``config`` may set ``INDEX`` (a folder or a Solr URL) and any Flask setting."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=default_index_dir())
+    app.config.from_mapping(INDEX=default_location())
     if config:
         app.config.update(config)
-    app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.config["INDEX"] = str(app.config["INDEX"])
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 

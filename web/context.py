@@ -5,7 +5,7 @@ import threading
 
 from flask import abort, current_app
 
-from search.engine import Engine
+from search.engine import Engine, open_engine
 from search.facets import FACETS
 from search.request import MAX_QUERY, SearchRequest, integer_param
 
@@ -17,6 +17,7 @@ HOME_TOP = 12
 DEFAULT_COMPLETIONS = 10
 MAX_COMPLETIONS = 50
 
+ENGINE = "manchette.engine"      # where the app keeps its engine (app.extensions)
 _engine_lock = threading.Lock()
 
 
@@ -27,11 +28,11 @@ def engine() -> Engine:
     request; once open, the engine follows rebuilds by itself.
     """
     extensions = current_app.extensions
-    if "manchette.engine" not in extensions:
+    if ENGINE not in extensions:
         with _engine_lock:
-            if "manchette.engine" not in extensions:
-                extensions["manchette.engine"] = Engine(current_app.config["INDEX_DIR"])
-    return extensions["manchette.engine"]
+            if ENGINE not in extensions:
+                extensions[ENGINE] = open_engine(current_app.config["INDEX"])
+    return extensions[ENGINE]
 
 
 def search_context(params) -> dict:

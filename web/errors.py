@@ -1,7 +1,8 @@
 """Every failure as a clean answer: JSON under /api/, a French page elsewhere.
 
 No input may produce a traceback: bad parameters are 400s naming the
-parameter, a missing index is a 503 explaining how to build one, anything
+parameter, a missing index or an unreachable engine is a 503 explaining what
+to do, anything
 unexpected is logged and answered with a plain 500.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from search.request import DATES_REVERSED, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
-from search.store import IndexError_, NoIndex
+from search.engine import EngineError, NoIndex
 
 from .context import MAX_COMPLETIONS
 from .formatting import number_fr
@@ -52,12 +53,13 @@ def bad_parameter(exc: BadParameter):
     return _page(400, french_message(exc), parameter=exc.name)
 
 
-def no_index(exc: IndexError_):
-    index_dir = current_app.config["INDEX_DIR"]
+def engine_error(exc: EngineError):
+    index = current_app.config["INDEX"]
     if _wants_json():
         return jsonify(error=str(exc)), 503
-    return _page(503, "Aucun index n’est encore disponible pour cette archive." if isinstance(exc, NoIndex)
-                 else str(exc), index_dir=index_dir)
+    if isinstance(exc, NoIndex):
+        return _page(503, "Aucun index n’est encore disponible pour cette archive.", index=index)
+    return _page(503, str(exc))
 
 
 def http_error(exc: HTTPException):
@@ -76,6 +78,6 @@ def unexpected(exc: Exception):
 
 def register(app) -> None:
     app.register_error_handler(BadParameter, bad_parameter)
-    app.register_error_handler(IndexError_, no_index)
+    app.register_error_handler(EngineError, engine_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected)

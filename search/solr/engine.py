@@ -1,0 +1,336 @@
+"""The SolrCloud engine: the same answers as Whoosh's, from a sharded, replicated collection.
+
+A search is one JSON request: the query translated from the parsed query
+(:mod:`search.solr.translate`), the facet filters tagged, and one JSON facet
+per facet that excludes its own filter's tag, so each facet is counted with
+every filter but its own (refined across shards, so counts are exact).
+Snippets and article pages are built here from the stored text by the same
+code as on Whoosh (:mod:`search.highlight`), so only our ``<mark>`` is ever
+unescaped.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, time as day_time
+
+from .. import engine as base
+from .. import index_query as iq
+from ..facets import FACETS, Names, completions, date_facet, selected_keys, value_facet
+from ..highlight import Terms
+from ..query import ParsedQuery, parse
+from ..request import Facet, SearchRequest, SearchResult
+from ..suggest import corrected, corrections
+from .client import Client
+from .documents import NOT_META, STORED, META_ID, meta_of_document, record_of_document
+from .location import parse_location
+from .translate import date_range, translate
+
+SUGGEST_BELOW = 3
+TOP_SOURCES = 10
+MAX_EXPANSION = 1000        # words a wildcard highlights, as on Whoosh
+VALUES_TTL = 30.0           # seconds a facet's full value list is reused for completion
+
+
+class SolrEngine(base.Engine):
+    def __init__(self, location: str):
+        self.location = parse_location(location)
+        self.client = Client(self.location)
+        self._meta: tuple[str | None, Names | None, dict] = (None, None, {})
+        self._values: dict[str, tuple[float, str, dict[str, int]]] = {}
+        self._lock = threading.Lock()
+        self._collection()          # NoIndex now rather than at the first search
+
+    # --- the live collection and its metadata ------------------------------------------------
+
+    def _collection(self) -> str:
+        name = self.client.collection()
+        if name is None:
+            raise base.NoIndex(f"no index at {self.location}: build one with "
+                               f"`manchette index PATH --index {self.location}`")
+        return name
+
+    def _names(self, collection: str) -> Names:
+        cached, names, _ = self._meta
+        if cached != collection or names is None:
+            meta = meta_of_document(self.client.get(f"{collection}/get", {"id": META_ID}).get("doc"))
+            names = Names.from_meta(meta)
+            with self._lock:
+                self._meta = (collection, names, meta)
+        return names
+
+    def _select(self, collection: str, body: dict) -> dict:
+        body = {**body, "filter": [*body.get("filter", []), NOT_META]}
+        answer = self.client.post(f"{collection}/select", body)
+        if answer.get("responseHeader", {}).get("partialResults"):
+            raise base.Unavailable(f"SolrCloud at {self.location.base} answered for only some shards of "
+                                   f"{collection}: a node is down; try again in a moment")
+        return answer
+
+    # --- search -------------------------------------------------------------------------------
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        collection = self._collection()
+        names = self._names(collection)
+        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        selected = selected_keys(names, req)
+        body = {
+            "query": translate(parsed.query), "filter": _filters(selected, req),
+            "offset": (req.page - 1) * req.per_page, "limit": req.per_page, "fields": STORED + ",score",
+            "sort": _sort(req, parsed), "facet": _facet_request(selected, req),
+        }
+        answer = self._select(collection, body)
+        total = answer["response"]["numFound"]
+        terms = self._highlight_terms(collection, parsed.highlight)
+        hits = [base.hit(names, record_of_document(d), float(d.get("score", 0.0)), terms)
+                for d in answer["response"]["docs"]]
+        facets = _facets(answer.get("facets", {}), names, selected, req)
+        suggestion = self._suggestion(collection, names, req, parsed, total) if total < SUGGEST_BELOW else None
+        return SearchResult(
+            query=req.query, total=total, page=req.page, per_page=req.per_page,
+            took_ms=(time.perf_counter() - started) * 1000, notice=parsed.notice, suggestion=suggestion,
+            hits=hits, facets=facets,
+        )
+
+    def _total(self, collection: str, parsed: ParsedQuery, req: SearchRequest, names: Names) -> int:
+        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0}
+        return self._select(collection, body)["response"]["numFound"]
+
+    def _suggestion(self, collection: str, names: Names, req: SearchRequest, parsed: ParsedQuery,
+                    total: int) -> str | None:
+        """A corrected query, offered only when it finds more."""
+        if not parsed.words or parsed.notice:
+            return None
+        fixes = corrections(_Lexicon(self, collection), [w.text for w in parsed.words])
+        if not fixes:
+            return None
+        text = corrected(req.query, parsed.words, fixes)
+        retried = parse(text, names, variants=req.variants, comments=req.comments)
+        return text if self._total(collection, retried, req, names) > total else None
+
+    def _highlight_terms(self, collection: str, leaves: list) -> Terms:
+        pairs = []
+        for leaf in leaves:
+            if isinstance(leaf, iq.MultiTerm):
+                pairs += [(leaf.field, w) for w in self._expand(collection, leaf)]
+            elif isinstance(leaf, iq.Phrase):
+                pairs += [(leaf.field, w) for w in leaf.words]
+            elif isinstance(leaf, iq.Term):
+                pairs.append((leaf.field, leaf.text))
+        return Terms.of(pairs)
+
+    def _expand(self, collection: str, leaf) -> list[str]:
+        """The indexed words a pattern covers (Solr's terms component), for highlighting."""
+        field = {"title": "title_fr", "body": "body_fr", "comments": "comments_fr"}.get(leaf.field, leaf.field)
+        params = {"terms.fl": field, "terms.limit": MAX_EXPANSION, "terms.sort": "count", "wt": "json",
+                  "json.nl": "flat", "distrib": "true"}
+        if isinstance(leaf, iq.Prefix):
+            params["terms.prefix"] = leaf.text
+        elif isinstance(leaf, iq.Wildcard):
+            params["terms.regex"] = _regex(leaf.pattern)
+        else:
+            return [leaf.text]
+        found = self.client.get(f"{collection}/terms", params).get("terms", {}).get(field, [])
+        return found[::2]
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def _document(self, collection: str, article_id: str) -> dict | None:
+        if article_id == META_ID:
+            return None
+        return self.client.get(f"{collection}/get", {"id": article_id, "fl": STORED}).get("doc")
+
+    def article(self, article_id: str, query: str | None = None) -> dict | None:
+        collection = self._collection()
+        names = self._names(collection)
+        document = self._document(collection, article_id)
+        if document is None:
+            return None
+        terms = self._highlight_terms(collection, parse(query, names).highlight) if query else Terms()
+        return base.article_page(names, record_of_document(document), terms)
+
+    def related(self, article_id: str, n: int = 5) -> list[dict]:
+        """Articles sharing the body's most distinctive words (Solr's MoreLikeThis)."""
+        collection = self._collection()
+        names = self._names(collection)
+        if self._document(collection, article_id) is None:
+            return []
+        query = {"mlt": {"qf": "body_fr", "mintf": 1, "mindf": 2, "maxqt": 12, "query": article_id}}
+        answer = self._select(collection, {"query": query, "limit": n, "fields": STORED + ",score"})
+        return [{**base.summary(names, record_of_document(d)), "score": round(float(d.get("score", 0)), 4)}
+                for d in answer["response"]["docs"] if d["id"] != article_id][:n]
+
+    # --- facets and statistics ----------------------------------------------------------------
+
+    def facet_values(self, name: str, prefix: str = "", n: int = 10) -> list[dict]:
+        if name not in FACETS:
+            raise ValueError(f"unknown facet {name!r}; facets are {', '.join(FACETS)}")
+        collection = self._collection()
+        names = self._names(collection)
+        return completions(names, name, prefix, n, self._all_values(collection, name))
+
+    def _all_values(self, collection: str, name: str) -> dict[str, int]:
+        """Every value of a facet with its article count (reused for a few seconds: completion types fast)."""
+        cached = self._values.get(name)
+        if cached and cached[1] == collection and time.monotonic() - cached[0] < VALUES_TTL:
+            return cached[2]
+        facet = {"values": {"type": "terms", "field": name, "limit": -1, "mincount": 1, "refine": True}}
+        answer = self._select(collection, {"query": "*:*", "limit": 0, "facet": facet})
+        counts = {b["val"]: b["count"] for b in answer.get("facets", {}).get("values", {}).get("buckets", [])}
+        self._values[name] = (time.monotonic(), collection, counts)
+        return counts
+
+    def stats(self) -> dict:
+        collection = self._collection()
+        names = self._names(collection)
+        facet = {name: {"type": "terms", "field": name, "limit": -1 if name in ("lang", "source") else 0,
+                        "numBuckets": True, "refine": True} for name in FACETS}
+        facet |= {"first": "min(published)", "last": "max(published)",
+                  "undated": {"type": "query", "q": "-published:[* TO *]"}}
+        answer = self._select(collection, {"query": "*:*", "limit": 0, "facet": facet})
+        facets = answer.get("facets", {})
+        sources = facets.get("source", {}).get("buckets", [])
+        first, last = (_iso_solr(facets.get(k)) for k in ("first", "last"))
+        return {
+            "articles": answer["response"]["numFound"],
+            "langs": {b["val"]: b["count"] for b in facets.get("lang", {}).get("buckets", [])},
+            "top_sources": [{"value": names.display("source", b["val"]), "count": b["count"]}
+                            for b in sources[:TOP_SOURCES]],
+            "sources": facets.get("source", {}).get("numBuckets", 0),
+            "persons": facets.get("person", {}).get("numBuckets", 0),
+            "topics": facets.get("topic", {}).get("numBuckets", 0),
+            "date_range": {"from": first, "to": last},
+            "first_published": first, "last_published": last,
+            "undated": facets.get("undated", {}).get("count", 0),
+            "size_bytes": self._size(collection),
+            "generation": collection,
+            "built": self._meta[2].get("built"),
+        }
+
+    def _size(self, collection: str) -> int:
+        """Bytes of every replica's index (what the cluster's disks hold)."""
+        state = self.client.admin("CLUSTERSTATUS", collection=collection)
+        shards = state["cluster"]["collections"][collection]["shards"]
+        total = 0
+        for shard in shards.values():
+            for replica in shard["replicas"].values():
+                try:
+                    status = self.client.session.get(
+                        f"{replica['base_url']}/admin/cores", params={"action": "STATUS", "core": replica["core"]},
+                        timeout=5).json()
+                    total += status["status"][replica["core"]]["index"]["sizeInBytes"]
+                except (OSError, ValueError, KeyError):
+                    continue      # a replica down: its size is unknown, the others still count
+        return total
+
+    # --- changes --------------------------------------------------------------------------------
+
+    def delete(self, ids) -> int:
+        collection = self._collection()
+        present = [i for i in dict.fromkeys(ids) if self._document(collection, i) is not None]
+        if present:
+            self.client.post(f"{collection}/update", {"delete": present}, params={"commit": "true"})
+        return len(present)
+
+
+class _Lexicon:
+    """The collection's words, for "did you mean" (Solr's terms and spellcheck components)."""
+
+    def __init__(self, engine: SolrEngine, collection: str):
+        self.engine = engine
+        self.collection = collection
+
+    def frequency(self, field: str, term: str) -> int:
+        solr_field = {"body": "body_fr"}.get(field, field)
+        params = {"terms.fl": solr_field, "terms.list": term, "terms.ttf": "false", "wt": "json",
+                  "json.nl": "map", "distrib": "true"}
+        found = self.engine.client.get(f"{self.collection}/terms", params).get("terms", {}).get(solr_field, {})
+        return int(found.get(term, 0))
+
+    def near(self, field: str, term: str, distance: int) -> list[str]:
+        params = {"spellcheck.q": term, "spellcheck.dictionary": field, "spellcheck.count": 20,
+                  "spellcheck.maxEdits": distance}
+        answer = self.engine.client.get(f"{self.collection}/spell", params)
+        suggestions = answer.get("spellcheck", {}).get("suggestions", [])
+        words = []
+        for i in range(0, len(suggestions) - 1, 2):
+            words += [s["word"] for s in suggestions[i + 1].get("suggestion", [])]
+        return words
+
+    def texts(self, field: str, term: str, n: int) -> list[str]:
+        body = {"query": {"term": {"f": field, "query": term}}, "limit": n, "fields": "body"}
+        return [d.get("body", "") for d in self.engine._select(self.collection, body)["response"]["docs"]]
+
+
+# --- the request ----------------------------------------------------------------------------------
+
+def _tag(facet: str) -> str:
+    return f"f_{facet}"
+
+
+def _filters(selected: dict[str, dict[str, str]], req: SearchRequest) -> list[str]:
+    """The facet filters, each tagged so that its own facet can be counted without it."""
+    filters = [f"{{!terms f={facet} tag={_tag(facet)}}}" + ",".join(sorted(keys))
+               for facet, keys in selected.items()]
+    if req.date_from or req.date_to:
+        start = datetime.combine(req.date_from, day_time.min) if req.date_from else None
+        end = datetime.combine(req.date_to, day_time.max) if req.date_to else None
+        filters.append(f"{{!tag={_tag('date')}}}" + date_range("published", start, end))
+    return filters
+
+
+def _sort(req: SearchRequest, parsed: ParsedQuery) -> str:
+    # Without words to weigh (empty query, filters only), relevance means newest first.
+    if req.sort == "relevance" and parsed.highlight:
+        return "score desc,id asc"
+    return f"published {'asc' if req.sort == 'oldest' else 'desc'},id asc"
+
+
+def _facet_request(selected: dict[str, dict[str, str]], req: SearchRequest) -> dict:
+    """Per facet: the matches without that facet's filter, their top values, and each selected value."""
+    request = {}
+    for facet in FACETS:
+        inner = {"values": {"type": "terms", "field": facet, "limit": req.facet_size, "mincount": 1,
+                            "numBuckets": True, "refine": True, "overrequest": 20}}
+        for number, key in enumerate(sorted(selected.get(facet, {}))):
+            inner[f"selected_{number}"] = {"type": "query", "q": f"{{!term f={facet}}}{key}"}
+        request[facet] = {"type": "query", "q": "*:*", "domain": {"excludeTags": _tag(facet)}, "facet": inner}
+    request["date"] = {"type": "query", "q": "*:*", "domain": {"excludeTags": _tag("date")},
+                       "facet": {"months": {"type": "terms", "field": "month", "limit": -1, "mincount": 1,
+                                            "missing": True, "refine": True}}}
+    return request
+
+
+def _facets(answer: dict, names: Names, selected: dict[str, dict[str, str]], req: SearchRequest) -> dict[str, Facet]:
+    facets = {}
+    for facet in FACETS:
+        part = answer.get(facet, {})
+        values = part.get("values", {})
+        top = [(b["val"], b["count"]) for b in values.get("buckets", [])]
+        keys = sorted(selected.get(facet, {}))
+        counts = {key: part.get(f"selected_{number}", {}).get("count", 0) for number, key in enumerate(keys)}
+        facets[facet] = value_facet(names, facet, top, values.get("numBuckets", len(top)), selected.get(facet, {}),
+                                    {k: c for k, c in counts.items() if c})
+        facets[facet].matching = part.get("count", 0)
+    part = answer.get("date", {})
+    months = part.get("months", {})
+    facets["date"] = date_facet({int(b["val"]): b["count"] for b in months.get("buckets", [])},
+                                months.get("missing", {}).get("count", 0), req)
+    facets["date"].matching = part.get("count", 0)
+    return facets
+
+
+def _regex(pattern: str) -> str:
+    return "".join(".*" if c == "*" else "." if c == "?" else _regex_char(c) for c in pattern)
+
+
+def _regex_char(char: str) -> str:
+    return f"\\{char}" if not char.isalnum() else char
+
+
+def _iso_solr(value) -> str | None:
+    if not value:
+        return None
+    text = str(value)
+    return text[:19] + "Z" if "T" in text else None

@@ -1,0 +1,85 @@
+"""Where SolrCloud gets its query: :mod:`search.index_query` as Solr's JSON Query DSL.
+
+Words arrive analysed (folded, stemmed) by :mod:`search.analysis`, so no
+leaf is analysed again: terms go through the ``term`` parser, phrases
+through ``surround`` (ordered span queries over the given terms), patterns
+through ``prefix`` and the standard parser's wildcard and fuzzy syntax,
+which do not analyse either.
+
+Field names are the engine-neutral ones of :mod:`search.fields`; the
+configset splits the stemmed ones by language (``title_fr`` for articles in
+the French chain, ``title_folded`` for the others, as Whoosh indexes each
+article with its own chain), so a word on ``title`` looks in both. Field
+weights are query-time boosts here.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .. import index_query as iq
+from ..fields import BOOSTS
+
+# Engine-neutral field -> the Solr fields holding it.
+FIELDS = {
+    "title": ("title_fr", "title_folded"),
+    "body": ("body_fr", "body_folded"),
+    "comments": ("comments_fr", "comments_folded"),
+}
+EVERY = {"lucene": {"query": "*:*"}}
+NOTHING = {"lucene": {"query": "-*:*"}}
+
+
+def translate(node) -> dict:
+    """One node as a JSON Query DSL object."""
+    if isinstance(node, iq.Term):
+        return _leaf(node.field, node.boost, lambda f: {"term": {"f": f, "query": node.text}})
+    if isinstance(node, iq.Phrase):
+        words = ", ".join(node.words)
+        return _leaf(node.field, node.boost, lambda f: {"surround": {"df": f, "query": f"{node.slop}W({words})"}})
+    if isinstance(node, iq.Prefix):
+        return _leaf(node.field, 1.0, lambda f: {"prefix": {"f": f, "query": node.text}})
+    if isinstance(node, iq.Wildcard):
+        return _leaf(node.field, 1.0, lambda f: {"lucene": {"query": f"{f}:{_escape(node.pattern, keep='*?')}"}})
+    if isinstance(node, iq.Fuzzy):
+        return _leaf(node.field, 1.0, lambda f: {"lucene": {"query": f"{f}:{_escape(node.text)}~{node.distance}"}})
+    if isinstance(node, iq.DateRange):
+        return {"lucene": {"query": date_range(node.field, node.start, node.end)}}
+    if isinstance(node, iq.And):
+        return {"bool": {"must": [translate(i) for i in node.items]}}
+    if isinstance(node, iq.Or):
+        return {"bool": {"should": [translate(i) for i in node.items]}}
+    if isinstance(node, iq.AndNot):
+        return {"bool": {"must": [translate(node.positive)], "must_not": [translate(node.negative)]}}
+    if isinstance(node, iq.AndMaybe):
+        return {"bool": {"must": [translate(node.required)], "should": [translate(node.optional)]}}
+    if isinstance(node, iq.Every):
+        return EVERY
+    if isinstance(node, iq.Nothing):
+        return NOTHING
+    raise TypeError(f"no Solr translation for {type(node).__name__}")
+
+
+def _leaf(field: str, boost: float, make) -> dict:
+    """``make(solr_field)`` over the Solr fields of ``field``, weighted as every engine weighs it."""
+    solr_fields = FIELDS.get(field, (field,))
+    query = make(solr_fields[0]) if len(solr_fields) == 1 \
+        else {"bool": {"should": [make(f) for f in solr_fields]}}
+    weight = boost * BOOSTS.get(field, 1.0)
+    return query if weight == 1.0 else {"boost": {"query": query, "b": f"{weight:g}"}}
+
+
+def date_range(field: str, start: datetime | None, end: datetime | None) -> str:
+    return f"{field}:[{_instant(start)} TO {_instant(end)}]"
+
+
+def _instant(moment: datetime | None) -> str:
+    if moment is None:
+        return "*"
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+_SPECIAL = set('+-&|!(){}[]^"~*?:\\/ ')
+
+
+def _escape(text: str, keep: str = "") -> str:
+    return "".join(f"\\{c}" if c in _SPECIAL and c not in keep else c for c in text)

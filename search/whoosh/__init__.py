@@ -1,0 +1,1 @@
+"""The Whoosh engine: the embedded default, an index folder on this machine (see :mod:`search.whoosh.engine`)."""

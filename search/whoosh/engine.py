@@ -1,0 +1,239 @@
+"""The Whoosh engine: the embedded default, an index folder on this machine.
+
+Whoosh stores the index and parses nothing: queries come compiled
+(:mod:`search.query`) and are evaluated over NumPy arrays
+(:mod:`search.whoosh.evaluate`, :mod:`search.whoosh.columns`).
+
+A :class:`WhooshEngine` follows rebuilds by itself: every call checks,
+cheaply, whether ``current`` points to another generation (or the index
+changed in place) and reopens it under a lock. Each thread reads through its
+own Whoosh searcher (Whoosh readers are not safe to share); the arrays are shared.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+from whoosh.util.times import long_to_datetime
+
+from .. import engine as base
+from ..facets import FACETS, Names, completions
+from ..highlight import Terms
+from ..query import ParsedQuery, parse
+from ..request import SearchRequest, SearchResult
+from ..suggest import corrected, corrections
+from . import store
+from .columns import UNDATED, Columns, count_facets, select
+from .evaluate import Evaluator, by_date, by_relevance
+from .postings import Postings
+from .schema import LangText
+
+SUGGEST_BELOW = 3                  # "did you mean" for queries with fewer hits than this
+TOP_SOURCES = 10
+
+
+# --- one opened index ----------------------------------------------------------------------------
+
+class _Opened:
+    """A generation of the index with everything derived from it: arrays, names, caches."""
+
+    def __init__(self, index_dir: Path):
+        self.path, self.ix = store.open_generation(index_dir)
+        self.toc = self.ix.latest_generation()
+        self.meta = store.read_meta(self.path)
+        self.names = Names.from_meta(self.meta)
+        self._local = threading.local()
+        searcher = self.searcher()
+        self.columns = Columns(searcher.reader())
+        self.postings = Postings(searcher.reader(), searcher.weighting)
+        self.totals = {name: self.columns.facets[name].counts(self.columns.live) for name in FACETS}
+        self.value_counts = {name: {key: int(count) for key, count in zip(self.columns.facets[name].keys, counts)
+                                    if count} for name, counts in self.totals.items()}
+
+    def searcher(self):
+        """This thread's searcher (opened on its first call)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher()
+        return searcher
+
+    def is_current(self, index_dir: Path) -> bool:
+        generation = store.current_generation(index_dir)
+        if generation is None:          # the folder is gone or being replaced: keep answering
+            return True
+        return generation == self.path and self.ix.latest_generation() == self.toc
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.searcher().reader(), self.postings, self.columns)
+
+    def record(self, docnum: int) -> base.Record:
+        return store.stored_record(self.searcher().stored_fields(docnum))
+
+
+# --- the engine -------------------------------------------------------------------------------------
+
+class WhooshEngine(base.Engine):
+    """The engine over one index folder."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._index = _Opened(self.index_dir)       # NoIndex if there is none yet
+
+    def _opened(self) -> _Opened:
+        index = self._index
+        if index.is_current(self.index_dir):
+            return index
+        with self._lock:
+            if not self._index.is_current(self.index_dir):
+                self._index = _Opened(self.index_dir)
+            return self._index
+
+    # --- search ---------------------------------------------------------------------
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        index = self._opened()
+        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
+        evaluator = index.evaluator()
+        matches = evaluator.run(parsed.query)
+        selection = select(index.columns, index.names, req)
+        final = selection.all(matches.mask)
+        docs = np.flatnonzero(final)
+        facets = count_facets(index.columns, index.names, matches.mask, selection, req)
+        page = self._page(index, evaluator, parsed, docs, req)
+        terms = evaluator.highlight_terms(parsed.highlight)
+        hits = [base.hit(index.names, index.record(int(d)), float(matches.scores[d]), terms) for d in page]
+        suggestion = self._suggestion(index, req, parsed, len(docs)) if len(docs) < SUGGEST_BELOW else None
+        return SearchResult(
+            query=req.query, total=int(len(docs)), page=req.page, per_page=req.per_page,
+            took_ms=(time.perf_counter() - started) * 1000, notice=parsed.notice, suggestion=suggestion,
+            hits=hits, facets=facets,
+        )
+
+    @staticmethod
+    def _page(index: _Opened, evaluator: Evaluator, parsed: ParsedQuery, docs: np.ndarray,
+              req: SearchRequest) -> np.ndarray:
+        start = (req.page - 1) * req.per_page
+        if start >= len(docs):
+            return docs[:0]
+        wanted = start + req.per_page
+        # Without words to weigh (empty query, filters only), relevance means newest first.
+        if req.sort == "relevance" and parsed.highlight:
+            order = by_relevance(evaluator, docs, wanted)
+        else:
+            order = by_date(index.columns, docs, req.sort != "oldest", wanted)
+        return order[start:wanted]
+
+    def _suggestion(self, index: _Opened, req: SearchRequest, parsed: ParsedQuery, total: int) -> str | None:
+        """A corrected query, offered only when it finds more."""
+        if not parsed.words or parsed.notice:
+            return None
+        fixes = corrections(_Lexicon(index.searcher().reader()), [w.text for w in parsed.words])
+        if not fixes:
+            return None
+        text = corrected(req.query, parsed.words, fixes)
+        retried = parse(text, index.names, variants=req.variants, comments=req.comments)
+        matches = index.evaluator().run(retried.query)
+        better = select(index.columns, index.names, req).all(matches.mask).sum()
+        return text if better > total else None
+
+    # --- articles ---------------------------------------------------------------------
+
+    def article(self, article_id: str, query: str | None = None) -> dict | None:
+        index = self._opened()
+        docnum = index.searcher().document_number(id=article_id)
+        if docnum is None:
+            return None
+        terms = Terms()
+        if query:
+            terms = index.evaluator().highlight_terms(parse(query, index.names).highlight)
+        return base.article_page(index.names, index.record(docnum), terms)
+
+    def related(self, article_id: str, n: int = 5) -> list[dict]:
+        """Articles sharing the body's most distinctive words (Whoosh's more_like_this)."""
+        index = self._opened()
+        searcher = index.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        stored = searcher.stored_fields(docnum)
+        text = LangText(stored.get("body", ""), stored.get("lang"))
+        results = searcher.more_like(docnum, "body", text=text, top=n, numterms=12)
+        return [{**base.summary(index.names, store.stored_record(hit.fields())), "score": round(hit.score, 4)}
+                for hit in results]
+
+    # --- facets and statistics ----------------------------------------------------------
+
+    def facet_values(self, name: str, prefix: str = "", n: int = 10) -> list[dict]:
+        if name not in FACETS:
+            raise ValueError(f"unknown facet {name!r}; facets are {', '.join(FACETS)}")
+        index = self._opened()
+        return completions(index.names, name, prefix, n, index.value_counts[name])
+
+    def stats(self) -> dict:
+        index = self._opened()
+        columns, names = index.columns, index.names
+        live = columns.live
+        dated = columns.ticks[live & (columns.ticks != UNDATED)]
+        first = _iso_ticks(int(dated.min())) if len(dated) else None
+        last = _iso_ticks(int(dated.max())) if len(dated) else None
+        sources = index.totals["source"]
+        top = np.argsort(-sources, kind="stable")[:TOP_SOURCES]
+        langs = index.totals["lang"]
+        return {
+            "articles": int(live.sum()),
+            "langs": {columns.facets["lang"].keys[i]: int(langs[i]) for i in np.argsort(-langs, kind="stable")
+                      if langs[i]},
+            "top_sources": [{"value": names.display("source", columns.facets["source"].keys[i]),
+                             "count": int(sources[i])} for i in top if sources[i]],
+            "sources": int(np.count_nonzero(sources)),
+            "persons": int(np.count_nonzero(index.totals["person"])),
+            "topics": int(np.count_nonzero(index.totals["topic"])),
+            "date_range": {"from": first, "to": last},
+            "first_published": first, "last_published": last,
+            "undated": int(live.sum() - len(dated)),
+            "size_bytes": store.size_on_disk(index.path),
+            "generation": index.path.name,
+            "built": index.meta.get("built"),
+        }
+
+    # --- changes ----------------------------------------------------------------------
+
+    def delete(self, ids) -> int:
+        index = self._opened()
+        writing = store.WhooshStore(self.index_dir)
+        with writing.lock(), writing.update() as batch:
+            searcher = index.searcher()
+            present = [i for i in dict.fromkeys(ids) if searcher.document_number(id=i) is not None]
+            for article_id in present:
+                batch.delete(article_id)
+            batch.commit(writing.meta())
+        return len(present)
+
+
+def _iso_ticks(ticks: int) -> str | None:
+    return base.iso(long_to_datetime(ticks))
+
+
+
+class _Lexicon:
+    """The index's words, for "did you mean"."""
+
+    def __init__(self, reader):
+        self.reader = reader
+
+    def frequency(self, field: str, term: str) -> int:
+        return self.reader.doc_frequency(field, term)
+
+    def near(self, field: str, term: str, distance: int) -> list[str]:
+        return list(self.reader.terms_within(field, term, distance, prefix=1))
+
+    def texts(self, field: str, term: str, n: int) -> list[str]:
+        if (field, term) not in self.reader:
+            return []
+        docnums = islice(self.reader.postings(field, term).all_ids(), n)
+        return [self.reader.stored_fields(d).get("body", "") for d in docnums]
