@@ -13,12 +13,15 @@ their module path (``search.analysis``).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
+# The Snowball-generated stemmer itself, not snowballstemmer.stemmer(): that one
+# switches to PyStemmer when it is installed, whose Snowball 3 French differs.
+from snowballstemmer.french_stemmer import FrenchStemmer
 from unidecode import unidecode
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
-from whoosh.lang.snowball.french import FrenchStemmer
 
 # Apostrophe variants (’ ‘ ʼ ` ′) are part of a word so that elisions can be
 # recognised; every hyphen variant and space variant is a separator.
@@ -82,6 +85,23 @@ def fold(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
+class _Stemmer:
+    """Official Snowball French, the algorithm Lucene's SnowballPorterFilter runs.
+
+    (Whoosh's own port stems a few words differently: ``yaris``.) A Snowball
+    stemmer keeps its word in the instance, so calls are serialised; the word
+    cache makes them rare.
+    """
+
+    def __init__(self):
+        self._stemmer = FrenchStemmer()
+        self._lock = threading.Lock()
+
+    def __call__(self, word: str) -> str:
+        with self._lock:
+            return self._stemmer.stemWord(word)
+
+
 class _WordCache:
     """Maps a raw token to its final form (or None when it is dropped).
 
@@ -90,7 +110,7 @@ class _WordCache:
     """
 
     def __init__(self, stem: bool, stop: bool):
-        self.stem = FrenchStemmer().stem if stem else None
+        self.stem = _Stemmer() if stem else None
         self.stop = stop
         self.map: dict[str, str | None] = {}
 
