@@ -66,10 +66,23 @@ def strip_elision(word: str) -> str:
     return word
 
 
+# unidecode spells a few characters with punctuation or spaces (½ -> "1/2", 北 -> "Bei "):
+# a term keeps only ASCII letters, digits, _ and the apostrophe that marks an elision.
+_NOT_TERM_CHAR = re.compile(r"[^a-z0-9_']")
+
+
+def fold_chars(text: str) -> str:
+    """Characters to their folded spelling, one by one (no elision yet).
+
+    solr/configset.py builds Solr's character mapping with this function.
+    """
+    return _NOT_TERM_CHAR.sub("", unidecode(normalize(text)).lower())
+
+
 @lru_cache(maxsize=262144)  # person extraction folds the same few words very often
 def fold_word(word: str) -> str:
     """One token to its folded form: accents, ligatures, case, elision."""
-    folded = unidecode(normalize(word)).lower()
+    folded = fold_chars(word)
     # An elided article goes (l'etat -> etat); other apostrophes just vanish (aujourd'hui).
     folded = strip_elision(folded)
     return folded.replace("'", "")

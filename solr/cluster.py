@@ -88,6 +88,7 @@ class Cluster:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self.logs = self.root / "logs"
+        self.children: dict[str, subprocess.Popen] = {}  # started by this run of the script
 
     # state: ports and heap, so that stop/status/restart-node need no options
     def load_state(self) -> dict | None:
@@ -114,13 +115,15 @@ class Cluster:
             os.kill(pid, 0)
         except (ProcessLookupError, PermissionError):
             return None
-        cmdline = Path(f"/proc/{pid}/cmdline")
-        if cmdline.exists():
-            args = cmdline.read_bytes().decode(errors="replace")
-            if LAUNCHER not in args or str(self.root) not in args:
-                return None
-            if _is_zombie(pid):
-                return None
+        if _is_zombie(pid):
+            return None
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # no /proc: trust the pid file
+            return pid
+        # An empty cmdline is a process between fork and exec: give it the benefit of the doubt.
+        if args and (LAUNCHER not in args or str(self.root) not in args):
+            return None
         return pid
 
     def spawn(self, name: str, heap: str, launcher_args: list[str]) -> int:
@@ -142,6 +145,7 @@ class Cluster:
             except FileNotFoundError:
                 raise ClusterError(f"{java} not found: install Java 17 (apt-get install openjdk-17-jre-headless)")
         self.pid_file(name).write_text(f"{proc.pid}\n")
+        self.children[name] = proc
         return proc.pid
 
     def start_zk(self, state: dict) -> None:
@@ -165,7 +169,9 @@ class Cluster:
         self.spawn(name, state["heap"], ["node", str(port), zk_host, str(self.root / name)])
 
     def _check_alive(self, name: str) -> None:
-        if self.pid(name) is None:
+        child = self.children.get(name)
+        exited = child.poll() is not None if child is not None else self.pid(name) is None
+        if exited:
             raise ClusterError(f"{name} exited while starting: see {self.logs / (name + '.log')}")
 
     def stop(self, timeout: float) -> list[str]:
@@ -192,7 +198,7 @@ def _is_zombie(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return True
+        return False
     return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 

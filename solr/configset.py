@@ -6,7 +6,7 @@ stock Lucene components fed with files generated here:
 - ``lang/stopwords_fr.txt``: the folded stop list (``STOP_WORDS``);
 - ``lang/elisions_fr.txt``: the elided articles (``ELISIONS``);
 - ``mapping-fold.txt``: each word character to its folded form
-  (NFKC + apostrophes + unidecode + lower case, as ``fold_word`` does);
+  (``fold_chars``: NFKC, apostrophes, unidecode, lower case);
 - the ``PatternTokenizerFactory`` pattern in ``managed-schema.xml``, which is
   ``WORD_RE`` with Python's ``\\w`` spelled as Java's ``[\\p{L}\\p{N}_]`` (the
   two match the same characters).
@@ -24,9 +24,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from unidecode import unidecode
-
-from search.analysis import APOSTROPHES, ELISIONS, STOP_WORDS, WORD_RE, normalize
+from search.analysis import APOSTROPHES, ELISIONS, STOP_WORDS, WORD_RE, fold_chars
 
 CONF = Path(__file__).resolve().parent / "configsets" / "manchette" / "conf"
 SCHEMA = CONF / "managed-schema.xml"
@@ -47,19 +45,11 @@ FOLDED_BLOCKS = (
     (0xFB00, 0xFB4F),  # ligatures (ﬁ, ﬂ)
     (0xFF00, 0xFFEF),  # full-width forms
 )
-# What a term may hold after Solr's chain; a folded character with anything
-# else (½ -> 1/2) loses it, the one place where the two engines can differ.
-TERM_CHARS = re.compile(r"[^a-z0-9_']")
 WORD_CHAR = r"[\p{L}\p{N}_]"
 
 
 def _is_word_char(char: str) -> bool:
     return WORD_RE.fullmatch(char) is not None
-
-
-def folded_char(char: str) -> str:
-    """What ``fold_word`` makes of one character (before elision)."""
-    return TERM_CHARS.sub("", unidecode(normalize(char)).lower())
 
 
 def _escape(text: str) -> str:
@@ -81,7 +71,7 @@ def mapping_lines() -> list[str]:
             if unicodedata.category(char) == "Cn":
                 continue
             if _is_word_char(char):
-                target = folded_char(char)
+                target = fold_chars(char)
             elif char in APOSTROPHES and char != "'":
                 target = "'"
             else:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import solrcloud
 from indexer import pipeline
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -71,3 +72,14 @@ def app(corpus_index):
 @pytest.fixture(scope="module")
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def solr_url(tmp_path_factory) -> str:
+    """A local SolrCloud (2 nodes, ZooKeeper) for the session: its base URL .../solr.
+
+    Started on free ports with solr/cluster.py and stopped at the end, unless
+    MANCHETTE_TEST_SOLR names one already running.
+    """
+    with solrcloud.running_cluster(tmp_path_factory.mktemp("solr")) as url:
+        yield url
