@@ -72,7 +72,7 @@ def build(force: bool = False) -> None:
         raise ClusterError("mvn not found: install Maven 3.8+ and Java 17 (apt-get install maven)")
     print("solr: building the launcher (mvn package)...", file=sys.stderr)
     done = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(MODULE / "pom.xml"), "package", "-DskipTests"],
+        [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(MODULE / "pom.xml"), "package", "-DskipTests"],
         stdout=sys.stderr,
     )
     if done.returncode:
@@ -218,6 +218,8 @@ def _port_open(port: int) -> bool:
 
 def _check_port_free(port: int, what: str) -> None:
     with socket.socket() as sock:
+        # As Jetty and ZooKeeper bind: connections of a killed node in TIME_WAIT do not count.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
@@ -265,14 +267,31 @@ def _down_replicas(status: dict) -> list[str]:
     return down
 
 
+def _node_answers(state: dict, n: int) -> bool:
+    try:
+        _request(f"{base_url(state, n)}/admin/info/system?wt=json", timeout=5)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def wait_ready(cluster: Cluster, state: dict, timeout: float) -> None:
-    """Until both nodes are live and every replica on them is active."""
+    """Until both nodes answer, both are live and every replica on them is active.
+
+    Each node must answer itself: after a kill -9, ZooKeeper lists the dead node
+    as live (and its replicas as active) until its session expires. A node
+    answers only once it has published its replicas as down, so "active"
+    afterwards means recovered.
+    """
     deadline = time.monotonic() + timeout
     why = "no node answers yet"
     while time.monotonic() < deadline:
         for n in NODES:
             cluster._check_alive(f"node-{n}")
-        status = cluster_status(state)
+        silent = [f"node-{n}" for n in NODES if not _node_answers(state, n)]
+        status = None if silent else cluster_status(state)
+        if silent:
+            why = f"{', '.join(silent)} not answering yet"
         if status is not None:
             live = status.get("live_nodes", [])
             down = _down_replicas(status)
@@ -360,7 +379,7 @@ def cmd_status(cluster: Cluster, args) -> int:
         pid = cluster.pid(name)
         ok = ok and pid is not None
         print(f"{name}: {'running, pid ' + str(pid) if pid else 'stopped'}, port {port}")
-    status = cluster_status(state) if ok else None
+    status = cluster_status(state)
     live = (status or {}).get("live_nodes", [])
     print(f"live nodes: {len(live)} {sorted(live)}")
     for name, coll in (status or {}).get("collections", {}).items():

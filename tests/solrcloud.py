@@ -26,6 +26,7 @@ TEST_HEAP = "512m"
 def _ports_free(*ports: int) -> bool:
     for port in ports:
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
