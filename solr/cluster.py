@@ -392,7 +392,8 @@ def parse_args(argv: list[str]):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--dir", type=Path, default=Path(".solr"), help="cluster data, pids and logs (default .solr)")
-    common.add_argument("--timeout", type=float, default=180, help="seconds to wait for the nodes (default 180)")
+    common.add_argument("--timeout", type=float,
+                        help="seconds to wait for the nodes to be ready (default 180) or to stop (default 30)")
     sub = parser.add_subparsers(dest="command", required=True)
     start = sub.add_parser("start", parents=[common], help="start (or reuse) the cluster; print its URL")
     start.add_argument("--port", type=int, help="port of node 1; node 2 uses PORT+1 (default 8983)")
@@ -413,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
             build()
             return 0
         cluster = Cluster(args.dir)
+        if args.timeout is None:
+            args.timeout = 30 if args.command == "stop" else 180
         if args.command == "start":
             cmd_start(cluster, args)
         elif args.command == "restart-node":
