@@ -6,8 +6,15 @@ BIN := $(VENV)/bin
 INDEX ?= index
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Local SolrCloud (solr/cluster.py): node 1 on SOLR_PORT, node 2 on SOLR_PORT+1, ZooKeeper on SOLR_PORT+1000.
+SOLR_DIR ?= .solr
+SOLR_PORT ?= 8983
+SOLR_HEAP ?= 1g
+# Debian packages the tests need, installed as root or through sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test setup setup-test browser bench quality load screenshots clean
+.PHONY: run test setup setup-test browser solr solr-stop solr-build bench quality load screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +30,23 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 setup: $(VENV)/.installed
 
-setup-test: $(VENV)/.installed-test browser
+setup-test: $(VENV)/.installed-test browser solr-build
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; fi; }
+	@command -v chromium >/dev/null 2>&1 || { $(APT_INSTALL) chromium fonts-dejavu-core; }
+
+# The SolrCloud launcher (solr/, Maven): Solr's jars come from Maven Central on the first build.
+solr-build:
+	@command -v mvn >/dev/null 2>&1 || { $(APT_INSTALL) maven openjdk-17-jdk-headless; }
+	@$(PYTHON) solr/cluster.py build
+
+# Starts (or reuses) ZooKeeper and two Solr nodes in the background; prints "solr: URL".
+solr: solr-build
+	@$(PYTHON) solr/cluster.py start --dir $(SOLR_DIR) --port $(SOLR_PORT) --heap $(SOLR_HEAP)
+
+solr-stop:
+	@$(PYTHON) solr/cluster.py stop --dir $(SOLR_DIR)
 
 run: setup
 	$(BIN)/manchette index samples --index $(INDEX)

@@ -8,7 +8,7 @@ import click
 
 # phase -> (label, what is counted)
 PHASES = {"read": ("Lecture", "fichiers"), "enrich": ("Analyse", "art."), "write": ("Écriture", "art."),
-          "commit": ("Fusion des segments", "")}
+          "commit": ("Enregistrement", "")}
 
 
 class Progress:

@@ -13,13 +13,16 @@ it (:mod:`search.whoosh.schema`), the SolrCloud configset reproduces it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
 from typing import Iterator
 
+# The Snowball-generated stemmer itself, not snowballstemmer.stemmer(): that one
+# switches to PyStemmer when it is installed, whose Snowball 3 French differs.
+from snowballstemmer.french_stemmer import FrenchStemmer
 from unidecode import unidecode
-from whoosh.lang.snowball.french import FrenchStemmer
 
 # Apostrophe variants (’ ‘ ʼ ` ′) are part of a word so that elisions can be
 # recognised; every hyphen variant and space variant is a separator.
@@ -64,10 +67,23 @@ def strip_elision(word: str) -> str:
     return word
 
 
+# unidecode spells a few characters with punctuation or spaces (½ -> "1/2", 北 -> "Bei "):
+# a term keeps only ASCII letters, digits, _ and the apostrophe that marks an elision.
+_NOT_TERM_CHAR = re.compile(r"[^a-z0-9_']")
+
+
+def fold_chars(text: str) -> str:
+    """Characters to their folded spelling, one by one (no elision yet).
+
+    solr/configset.py builds Solr's character mapping with this function.
+    """
+    return _NOT_TERM_CHAR.sub("", unidecode(normalize(text)).lower())
+
+
 @lru_cache(maxsize=262144)  # person extraction folds the same few words very often
 def fold_word(word: str) -> str:
     """One token to its folded form: accents, ligatures, case, elision."""
-    folded = unidecode(normalize(word)).lower()
+    folded = fold_chars(word)
     # An elided article goes (l'etat -> etat); other apostrophes just vanish (aujourd'hui).
     folded = strip_elision(folded)
     return folded.replace("'", "")
@@ -83,6 +99,23 @@ def fold(text: str) -> str:
     return " ".join(w for w in words if w)
 
 
+class _Stemmer:
+    """Official Snowball French, the algorithm Lucene's SnowballPorterFilter runs.
+
+    (Whoosh's own port stems a few words differently: ``yaris``.) A Snowball
+    stemmer keeps its word in the instance, so calls are serialised; the word
+    cache makes them rare.
+    """
+
+    def __init__(self):
+        self._stemmer = FrenchStemmer()
+        self._lock = threading.Lock()
+
+    def __call__(self, word: str) -> str:
+        with self._lock:
+            return self._stemmer.stemWord(word)
+
+
 class _WordCache:
     """Maps a raw token to its final form (or None when it is dropped).
 
@@ -91,7 +124,7 @@ class _WordCache:
     """
 
     def __init__(self, stem: bool, stop: bool):
-        self.stem = FrenchStemmer().stem if stem else None
+        self.stem = _Stemmer() if stem else None
         self.stop = stop
         self.map: dict[str, str | None] = {}
 

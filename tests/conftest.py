@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import solrcloud
 from indexer import pipeline
 from search.engine import Engine, open_engine
 from search.store import Store, open_store
@@ -39,7 +40,7 @@ def sample_pages(folder: Path, count: int) -> list[Path]:
     return [folder / m.name for m in members]
 
 
-ENGINES = ("whoosh",)
+ENGINES = ("whoosh", "solr")
 
 
 def build_index(paths: list[Path], location, **options) -> pipeline.Report:
@@ -82,6 +83,17 @@ def app(corpus_index):
 @pytest.fixture(scope="module")
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def solr_url(tmp_path_factory) -> str:
+    """A local SolrCloud (2 nodes, ZooKeeper) for the session: its base URL .../solr.
+
+    Started on free ports with solr/cluster.py and stopped at the end, unless
+    MANCHETTE_TEST_SOLR names one already running.
+    """
+    with solrcloud.running_cluster(tmp_path_factory.mktemp("solr")) as url:
+        yield url
 
 
 # --- every engine ---------------------------------------------------------------------------------
