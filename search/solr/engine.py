@@ -20,9 +20,9 @@ from ..facets import FACETS, Names, completions, date_facet, selected_keys, valu
 from ..highlight import Terms
 from ..query import ParsedQuery, parse
 from ..request import Facet, SearchRequest, SearchResult
-from ..suggest import corrected, corrections
+from ..suggest import corrected, corrections, distance as suggest_distance
 from .client import Client
-from .documents import NOT_META, STORED, META_ID, meta_of_document, record_of_document
+from .documents import META_ID, NOT_META, STORED, SUMMARY, meta_of_document, record_of_document
 from .location import parse_location
 from .translate import date_range, translate
 
@@ -156,10 +156,19 @@ class SolrEngine(base.Engine):
         names = self._names(collection)
         if self._document(collection, article_id) is None:
             return []
-        query = {"mlt": {"qf": "body_fr", "mintf": 1, "mindf": 2, "maxqt": 12, "query": article_id}}
-        answer = self._select(collection, {"query": query, "limit": n, "fields": STORED + ",score"})
-        return [{**base.summary(names, record_of_document(d)), "score": round(float(d.get("score", 0)), 4)}
-                for d in answer["response"]["docs"] if d["id"] != article_id][:n]
+        # The MoreLikeThis component reads the body's term vectors (on every shard); the
+        # {!mlt} parser would need the analysed text stored.
+        params = {"mlt": "true", "mlt.fl": "body_fr,body_folded", "mlt.count": n, "mlt.mintf": 1,
+                  "mlt.mindf": 2, "mlt.maxqt": 12, "mlt.interestingTerms": "none", "json.nl": "map"}
+        answer = self._select(collection, {"query": {"term": {"f": "id", "query": article_id}}, "limit": 1,
+                                           "fields": "id,score", "params": params})
+        # Across shards MoreLikeThis gives ids and scores only: the summaries come by id.
+        scores = {d["id"]: d.get("score", 0.0) for d in answer.get("moreLikeThis", {}).get(article_id, {})
+                  .get("docs", []) if d["id"] != article_id}
+        fields = [("id", i) for i in list(scores)[:n]] + [("fl", SUMMARY)]
+        found = self.client.form(f"{collection}/get", fields).get("response", {}).get("docs", []) if scores else []
+        return sorted(({**base.summary(names, record_of_document(d)), "score": round(float(scores[d["id"]]), 4)}
+                       for d in found), key=lambda r: -r["score"])
 
     # --- facets and statistics ----------------------------------------------------------------
 
@@ -249,14 +258,13 @@ class _Lexicon:
         return int(found.get(term, 0))
 
     def near(self, field: str, term: str, distance: int) -> list[str]:
-        params = {"spellcheck.q": term, "spellcheck.dictionary": field, "spellcheck.count": 20,
-                  "spellcheck.maxEdits": distance}
+        params = {"q": "*:*", "spellcheck.q": term, "spellcheck.dictionary": field, "spellcheck.count": 20,
+                  "spellcheck.extendedResults": "true"}
         answer = self.engine.client.get(f"{self.collection}/spell", params)
         suggestions = answer.get("spellcheck", {}).get("suggestions", [])
-        words = []
-        for i in range(0, len(suggestions) - 1, 2):
-            words += [s["word"] for s in suggestions[i + 1].get("suggestion", [])]
-        return words
+        words = [s["word"] for found in suggestions[1::2] if isinstance(found, dict)
+                 for s in found.get("suggestion", [])]
+        return [w for w in words if suggest_distance(term, w) <= distance]
 
     def texts(self, field: str, term: str, n: int) -> list[str]:
         body = {"query": {"term": {"f": field, "query": term}}, "limit": n, "fields": "body"}

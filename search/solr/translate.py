@@ -34,8 +34,9 @@ def translate(node) -> dict:
     if isinstance(node, iq.Term):
         return _leaf(node.field, node.boost, lambda f: {"term": {"f": f, "query": node.text}})
     if isinstance(node, iq.Phrase):
-        words = ", ".join(node.words)
-        return _leaf(node.field, node.boost, lambda f: {"surround": {"df": f, "query": f"{node.slop}W({words})"}})
+        # "W(a, b)": b right after a; "3W(a, b)": within 3 positions, in order (surround has no "1W").
+        operator = f"{node.slop if node.slop > 1 else ''}W({', '.join(node.words)})"
+        return _leaf(node.field, node.boost, lambda f: {"surround": {"df": f, "query": operator}})
     if isinstance(node, iq.Prefix):
         return _leaf(node.field, 1.0, lambda f: {"prefix": {"f": f, "query": node.text}})
     if isinstance(node, iq.Wildcard):
