@@ -73,11 +73,19 @@ def running_cluster(folder: Path):
         run_cluster_script("stop", "--dir", str(folder))
 
 
-def call(url: str, params: dict | None = None, form: dict | None = None, timeout: float = 120) -> dict:
-    """One Solr API call; a form is POSTed (long texts do not fit in a URL)."""
+def call(url: str, params: dict | None = None, form: dict | None = None,
+         documents: list[dict] | None = None, timeout: float = 120) -> dict:
+    """One Solr API call; a form (long texts do not fit in a URL) or documents are POSTed."""
     query = urllib.parse.urlencode({**(params or {}), "wt": "json"}, doseq=True)
-    data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
-    with urllib.request.urlopen(f"{url}?{query}", data=data, timeout=timeout) as resp:
+    headers = {}
+    data = None
+    if form is not None:
+        data = urllib.parse.urlencode(form, doseq=True).encode()
+    elif documents is not None:
+        data = json.dumps(documents).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(f"{url}?{query}", data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as resp:
         return json.load(resp)
 
 
