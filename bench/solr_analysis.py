@@ -64,12 +64,12 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=0, help="first corpus record")
     args = parser.parse_args()
     texts = articles(args.start, args.articles)
-    with tempfile.TemporaryDirectory(prefix="solr-bench-") as folder, running_cluster(Path(folder)) as url:
-        collection = create_collection(url, "bench-analysis", shards=1)
+    with tempfile.TemporaryDirectory(prefix="solr-bench-") as folder, running_cluster(Path(folder)) as cluster:
+        collection = create_collection(cluster.url, "bench-analysis", shards=1)
         began = time.perf_counter()
         compare(collection, texts)
         print(f"{len(texts)} articles compared in {time.perf_counter() - began:.0f} s")
-        delete_collection(url, "bench-analysis")
+        delete_collection(cluster.url, "bench-analysis")
 
 
 if __name__ == "__main__":

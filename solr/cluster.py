@@ -334,14 +334,14 @@ def upload_configset(cluster: Cluster, state: dict) -> None:
 
 def cmd_start(cluster: Cluster, args) -> None:
     state = cluster.load_state()
-    running = state is not None and any(cluster.pid(name) for name in ("zk", "node-1", "node-2"))
-    if running:
-        if args.port is not None and args.port != state["port"]:
-            raise ClusterError(f"a cluster already runs in {cluster.root} on port {state['port']}: stop it first")
-    else:
+    if state is None:
         port = args.port or 8983
-        state = {**(state or {}), "port": port, "zk_port": args.zk_port or port + 1000,
-                 "heap": args.heap or (state or {}).get("heap", DEFAULT_HEAP)}
+        state = {"port": port, "zk_port": args.zk_port or port + 1000}
+    elif args.port not in (None, state["port"]):
+        # Replicas are registered under their node's address: the ports go with the data.
+        raise ClusterError(f"{cluster.root} holds a cluster on port {state['port']}: "
+                           f"use that port, or another --dir (or remove {cluster.root})")
+    state["heap"] = args.heap or state.get("heap", DEFAULT_HEAP)
     build()
     cluster.root.mkdir(parents=True, exist_ok=True)
     cluster.save_state(state)

@@ -86,14 +86,19 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def solr_url(tmp_path_factory) -> str:
-    """A local SolrCloud (2 nodes, ZooKeeper) for the session: its base URL .../solr.
+def solr_cluster(tmp_path_factory) -> solrcloud.LocalCluster:
+    """A local SolrCloud (2 nodes, ZooKeeper) for the session: its URL .../solr and folder.
 
     Started on free ports with solr/cluster.py and stopped at the end, unless
     MANCHETTE_TEST_SOLR names one already running.
     """
-    with solrcloud.running_cluster(tmp_path_factory.mktemp("solr")) as url:
-        yield url
+    with solrcloud.running_cluster(tmp_path_factory.mktemp("solr")) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def solr_url(solr_cluster) -> str:
+    return solr_cluster.url
 
 
 # --- every engine ---------------------------------------------------------------------------------

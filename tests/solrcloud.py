@@ -14,6 +14,7 @@ import sys
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -43,34 +44,48 @@ def free_port() -> int:
     raise RuntimeError("no free ports for a test SolrCloud")
 
 
-def _cluster(*args: str) -> str:
+def run_cluster_script(*args: str) -> str:
+    """``python solr/cluster.py ARGS``: its output, or an error with its message."""
     done = subprocess.run([sys.executable, str(CLUSTER_SCRIPT), *args],
                           capture_output=True, text=True, timeout=600)
     if done.returncode:
-        raise RuntimeError(f"solr/cluster.py {' '.join(args)} failed:\n{done.stderr}")
+        raise RuntimeError(f"solr/cluster.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    url: str                 # http://127.0.0.1:PORT/solr
+    folder: Path | None      # its --dir (pids, logs); None for a MANCHETTE_TEST_SOLR cluster
 
 
 @contextmanager
 def running_cluster(folder: Path):
-    """The base URL (http://127.0.0.1:PORT/solr) of a running cluster."""
+    """A running cluster: MANCHETTE_TEST_SOLR's, or one started in FOLDER and stopped after."""
     given = os.environ.get("MANCHETTE_TEST_SOLR")
     if given:
-        yield given.rstrip("/")
+        yield LocalCluster(given.rstrip("/"), None)
         return
-    out = _cluster("start", "--dir", str(folder), "--port", str(free_port()), "--heap", TEST_HEAP)
-    url = out.strip().splitlines()[-1].removeprefix("solr: ")
+    out = run_cluster_script("start", "--dir", str(folder), "--port", str(free_port()), "--heap", TEST_HEAP)
     try:
-        yield url
+        yield LocalCluster(out.strip().removeprefix("solr: "), folder)
     finally:
-        _cluster("stop", "--dir", str(folder))
+        run_cluster_script("stop", "--dir", str(folder))
 
 
-def call(url: str, params: dict | None = None, form: dict | None = None, timeout: float = 120) -> dict:
-    """One Solr API call; a form is POSTed (long texts do not fit in a URL)."""
+def call(url: str, params: dict | None = None, form: dict | None = None,
+         documents: list[dict] | None = None, timeout: float = 120) -> dict:
+    """One Solr API call; a form (long texts do not fit in a URL) or documents are POSTed."""
     query = urllib.parse.urlencode({**(params or {}), "wt": "json"}, doseq=True)
-    data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else None
-    with urllib.request.urlopen(f"{url}?{query}", data=data, timeout=timeout) as resp:
+    headers = {}
+    data = None
+    if form is not None:
+        data = urllib.parse.urlencode(form, doseq=True).encode()
+    elif documents is not None:
+        data = json.dumps(documents).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(f"{url}?{query}", data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as resp:
         return json.load(resp)
 
 

@@ -23,6 +23,7 @@ from search.request import SearchRequest
 from search.solr.client import Client
 from search.solr.location import parse_location
 from search.store import BadLocation, open_store
+from solrcloud import run_cluster_script
 from web import create_app
 
 UNREACHABLE = "solr+http://127.0.0.1:9/solr/nothing"      # the discard port: nothing listens there
@@ -113,7 +114,6 @@ def test_searches_stay_complete_when_a_node_is_killed(solr_cluster):
         thread.join()
     assert set(statuses) <= {200, 503} and statuses.count(200) > len(statuses) / 2, statuses
     assert totals == {expected}          # never a partial result presented as complete
-    from solrcloud import run_cluster_script      # noqa: PLC0415 (until the cluster helper lands)
     run_cluster_script("restart-node", "2", "--dir", str(solr_cluster.folder))
     assert client.get("/api/search?q=Trump").get_json()["total"] == expected
     wait_for(lambda: _all_replicas_active(location), 120, "node 2's replicas to recover")

@@ -16,10 +16,10 @@ import pytest
 
 from conftest import PROJECT, SEEDS, corpus_lines
 from search.analysis import WORD_RE, terms
-from solrcloud import analyzed_terms, create_collection, delete_collection
+from solrcloud import analyzed_terms, create_collection, delete_collection, run_cluster_script
 
 FIELD_TYPES = ("text_fr", "text_folded")
-CORPUS_SAMPLE = 300
+CORPUS_SAMPLE = 150  # bench/solr_analysis.py compares 3,000
 # Far from the start of the corpus: the first 2,000 articles are the other tests' index.
 CORPUS_SAMPLE_START = 20000
 
@@ -107,3 +107,14 @@ def test_corpus_sample_analyses_alike(analysis_collection):
     records = [json.loads(line) for line in corpus_lines(CORPUS_SAMPLE, CORPUS_SAMPLE_START)]
     texts = [f"{r.get('title') or ''}\n\n{r.get('text') or ''}" for r in records]
     assert _differences(analysis_collection, texts) == []
+
+
+def test_cluster_start_again_reuses_the_running_cluster(solr_cluster, analysis_collection):
+    if solr_cluster.folder is None:
+        pytest.skip("MANCHETTE_TEST_SOLR: the cluster was not started by the tests")
+    pids = [(solr_cluster.folder / f"{name}.pid").read_text() for name in ("zk", "node-1", "node-2")]
+    out = run_cluster_script("start", "--dir", str(solr_cluster.folder))
+    assert out == f"solr: {solr_cluster.url}\n"
+    assert [(solr_cluster.folder / f"{name}.pid").read_text() for name in ("zk", "node-1", "node-2")] == pids
+    status = run_cluster_script("status", "--dir", str(solr_cluster.folder))
+    assert "live nodes: 2" in status and "test-analysis" in status
