@@ -10,6 +10,7 @@ unescaped.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import datetime, time as day_time
@@ -21,7 +22,7 @@ from ..highlight import Terms
 from ..query import ParsedQuery, parse
 from ..request import Facet, SearchRequest, SearchResult
 from ..suggest import corrected, corrections, distance as suggest_distance
-from .client import Client
+from .client import Client, SolrError
 from .documents import META_ID, NOT_META, STORED, SUMMARY, meta_of_document, record_of_document
 from .location import parse_location
 from .translate import date_range, translate
@@ -30,6 +31,24 @@ SUGGEST_BELOW = 3
 TOP_SOURCES = 10
 MAX_EXPANSION = 1000        # words a wildcard highlights, as on Whoosh
 VALUES_TTL = 30.0           # seconds a facet's full value list is reused for completion
+
+
+def _follows_rebuilds(method):
+    """Once more on the new collection when a rebuild moved the alias during the call.
+
+    An engine trusts the alias for a second (:data:`~search.solr.client.ALIAS_TTL`);
+    a call that lands on the collection being retired fails and is answered again.
+    """
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        collection = self.client.collection()
+        try:
+            return method(self, *args, **kwargs)
+        except SolrError:
+            if self.client.collection(fresh=True) == collection:
+                raise
+            return method(self, *args, **kwargs)
+    return call
 
 
 class SolrEngine(base.Engine):
@@ -69,6 +88,7 @@ class SolrEngine(base.Engine):
 
     # --- search -------------------------------------------------------------------------------
 
+    @_follows_rebuilds
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         collection = self._collection()
@@ -141,6 +161,7 @@ class SolrEngine(base.Engine):
             return None
         return self.client.get(f"{collection}/get", {"id": article_id, "fl": STORED}).get("doc")
 
+    @_follows_rebuilds
     def article(self, article_id: str, query: str | None = None) -> dict | None:
         collection = self._collection()
         names = self._names(collection)
@@ -150,6 +171,7 @@ class SolrEngine(base.Engine):
         terms = self._highlight_terms(collection, parse(query, names).highlight) if query else Terms()
         return base.article_page(names, record_of_document(document), terms)
 
+    @_follows_rebuilds
     def related(self, article_id: str, n: int = 5) -> list[dict]:
         """Articles sharing the body's most distinctive words (Solr's MoreLikeThis)."""
         collection = self._collection()
@@ -172,6 +194,7 @@ class SolrEngine(base.Engine):
 
     # --- facets and statistics ----------------------------------------------------------------
 
+    @_follows_rebuilds
     def facet_values(self, name: str, prefix: str = "", n: int = 10) -> list[dict]:
         if name not in FACETS:
             raise ValueError(f"unknown facet {name!r}; facets are {', '.join(FACETS)}")
@@ -190,6 +213,7 @@ class SolrEngine(base.Engine):
         self._values[name] = (time.monotonic(), collection, counts)
         return counts
 
+    @_follows_rebuilds
     def stats(self) -> dict:
         collection = self._collection()
         names = self._names(collection)

@@ -29,13 +29,14 @@ from ..document import Article
 from ..engine import IndexLocked, Unavailable
 from ..record import Record, article_of
 from ..store import Batch, Store, StoredEntry
-from .client import Client
+from .client import ALIAS_TTL, Client
 from .documents import META_ID, NOT_META, meta_document, meta_of_document, record_of_document, solr_document
 from .location import CONFIGSET, REPLICAS, SHARDS, parse_location
 
 BATCH = 500                 # documents per update request
 ENTRIES_PAGE = 5000         # documents per page when reading every article's hash
 LOCKS = "/manchette/writers"
+RETIRE_AFTER = 3 * ALIAS_TTL       # seconds between the alias swap and deleting the old collection
 
 
 class _Batch(Batch):
@@ -143,6 +144,8 @@ class SolrStore(Store):
         self.client.admin("CREATEALIAS", name=self.solr.name, collections=collection)
         self.client.collection(fresh=True)
         if live is not None and live != collection:
+            # Readers trust the alias for ALIAS_TTL: let those still on the old collection finish.
+            time.sleep(RETIRE_AFTER)
             self.client.admin("DELETE", name=live)
 
     @contextmanager
