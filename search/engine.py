@@ -42,6 +42,7 @@ from .highlight import Terms, paragraphs, snippet
 from .query import ParsedQuery, parse
 from .request import Hit, SearchRequest, SearchResult
 from .suggest import corrections
+from .titles import summary_fields
 
 CACHE_BYTES = 256 * 1024 * 1024    # posting lists kept in memory, per opened index
 RESCORE_WINDOW = 100               # hits whose phrase-proximity bonus is computed
@@ -493,8 +494,9 @@ class Engine:
             evaluator = index.evaluator()
             terms = evaluator.highlight_terms(parse(query, index.names).highlight)
         lang = stored.get("lang")
+        summary = self._summary(index, stored)
         return {
-            **self._summary(index, stored),
+            **summary,
             "body": stored.get("body", ""),
             "comments": stored.get("comments", ""),
             "comment_count": stored.get("comment_count", 0) or 0,
@@ -502,7 +504,7 @@ class Engine:
             "tags": store.stored_list(stored.get("tags")),
             "section": stored.get("section") or None,
             "author": stored.get("author") or None,
-            "title_html": paragraphs(stored.get("title", ""), terms, lang).removeprefix("<p>").removesuffix("</p>"),
+            "title_html": paragraphs(summary["display_title"], terms, lang).removeprefix("<p>").removesuffix("</p>"),
             "body_html": paragraphs(stored.get("body", ""), terms, lang),
             "comments_html": paragraphs(stored["comments"], terms, lang) if stored.get("comments") else None,
         }
@@ -521,10 +523,10 @@ class Engine:
 
     @staticmethod
     def _summary(index: _Opened, stored: dict) -> dict:
-        """What a list of articles shows, with display names: source, persons, topic labels."""
+        """What a list of articles shows, with display names: title, source, persons, topic labels."""
         names = index.names
         return {
-            "id": stored["id"], "title": stored.get("title", ""),
+            "id": stored["id"], "title": stored.get("title", ""), **summary_fields(stored),
             "source": names.display("source", stored["source"]) if stored.get("source") else None,
             "published": _iso(stored.get("published")), "url": stored.get("url") or None,
             "lang": stored.get("lang", "und"), "date_text": stored.get("date_text") or None,
