@@ -48,8 +48,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
+def browsing(browser, base_url: str):
+    """A fresh page on ``base_url``; fails the test if a script error happened on it."""
     context = browser.new_context(base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -57,6 +57,16 @@ def page(browser, base_url):
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser, base_url):
+    yield from browsing(browser, base_url)
+
+
+@pytest.fixture
+def untitled_page(browser, untitled_url):
+    yield from browsing(browser, untitled_url)
 
 
 def query_of(page) -> dict[str, list[str]]:
@@ -128,12 +138,9 @@ def test_open_an_article(page):
     expect(page.get_by_role("link", name="Cette page en JSON")).to_be_visible()
 
 
-def test_open_an_untitled_article(browser, untitled_url):
-    context = browser.new_context(base_url=untitled_url, locale="fr-FR")
-    page = context.new_page()
-    page.goto("/")
-    page.get_by_label("Rechercher dans les archives").fill("Delevoye")
-    page.keyboard.press("Enter")
+def test_open_an_untitled_article(untitled_page):
+    page = untitled_page
+    run_query(page, "Delevoye")
     link = page.locator(".hit-title a", has_text="Déclaration d'intérêts Delevoye entendu mercredi")
     expect(link.locator(".derived-title")).to_be_visible()
     link.click()
@@ -141,7 +148,6 @@ def test_open_an_untitled_article(browser, untitled_url):
     expect(page.locator("h1#article-title .derived-title")).to_have_text(
         "Déclaration d'intérêts Delevoye entendu mercredi en audition libre")
     expect(page).to_have_title(re.compile("^Déclaration d'intérêts Delevoye"))
-    context.close()
 
 
 def test_reader_comments_unfold(page):
