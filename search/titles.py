@@ -19,11 +19,12 @@ article is summarised, by whichever engine holds them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from .analysis import ELISIONS, fold_chars, fold_word
+from .analysis import ELISIONS, STOP_WORDS, fold_chars, fold_word
 
 MAX_CHARS = 110
 ELLIPSIS = "…"
@@ -39,7 +40,7 @@ _DATELINE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…]+(?:\s?[\"»”)])*(?=\s|$)")
 # Words a full stop follows without ending the sentence ("M. Macron", "Mme Borne" has none).
 _ABBREVIATIONS = frozenset("m mm mme mmes mlle dr pr me mgr st ste gen col cdt lt av bd etc cf ex p vol no n".split())
-_SLUG_SEPARATORS = re.compile(r"[-_+.,;:!'’\s]+")
+_SLUG_SEPARATORS = re.compile(r"[\W_]+")     # hyphens, underscores, and any other punctuation
 # What may stand between two of a slug's words where the body spells them out ("gilets jaunes : la").
 _SLUG_GAP = re.compile(r"[\s'’:-]*")
 
@@ -73,7 +74,7 @@ def url_title(url: str | None, body: str = "") -> str | None:
     words = slug_words(url)
     if not words:
         return None
-    return shorten(_capitalised(_spelt_out(words, body[:BODY_LOOKUP_CHARS])))
+    return shorten(_capitalised(_spelt_out(_without_tag(words, body), body[:BODY_LOOKUP_CHARS])))
 
 
 def slug_words(url: str | None) -> list[str]:
@@ -114,6 +115,18 @@ def _has_digit(token: str) -> bool:
 def _looks_like_id(token: str) -> bool:
     # Years (2019) and model names (xdrive25e, 4matic) are words; 5207383 and a1b2c3d4e5 are not.
     return sum(c.isdigit() for c in token) >= 5
+
+
+def _without_tag(words: list[str], body: str) -> list[str]:
+    """The slug without a last word that the text never uses: a site's tag (most of Orange's end with ``magic``).
+
+    Kept when the word before it could not end a headline (``…font-monter-les-encheres``).
+    """
+    if not body or len(words) <= SLUG_MIN_WORDS or fold_word(words[-2]) in STOP_WORDS:
+        return words
+    # Only whether the word is there: accents can go with their offsets.
+    text = unicodedata.normalize("NFKD", body.lower()).encode("ascii", "ignore").decode()
+    return words if next(_occurrences(fold_word(words[-1]), text), None) else words[:-1]
 
 
 def _spelt_out(words: list[str], body: str) -> str:

@@ -46,6 +46,13 @@ def test_slug_takes_the_bodys_spelling_punctuation_included():
     # no body to learn from: the slug's words as they are
     ("https://www.24heures.ch/vaud-regions/gilets-jaunes-colere-vive/story/12345678", "", "Gilets jaunes colere vive"),
     ("https://ex.ch/un_titre_avec_soulignes.htm", "", "Un titre avec soulignes"),
+    ("https://ex.ch/%C2%AB-gilets-jaunes-%C2%BB-la-colere.html", "", "Gilets jaunes la colere"),
+    # a last word the text never uses is the site's tag, unless the title would end on "les"
+    ("https://actu.orange.fr/france/les-soignants-sont-en-colere-magic-CNT000001rj1HC.html",
+     "Les soignants sont en colère.", "Les soignants sont en colère"),
+    ("https://ex.ch/la-colere-monte-dans-les-rues", "La colère monte.", "La colère monte dans les rues"),
+    ("https://ex.ch/les-syndicats-font-monter-les-encheres", "Dans les hôpitaux, les syndicats font monter.",
+     "Les syndicats font monter les encheres"),
 ])
 def test_slug_words(url, body, expected):
     assert display_title("", url, body) == (expected, "url")
