@@ -222,7 +222,7 @@ def text_title(body: str) -> str:
 def first_sentence(text: str) -> str:
     for end in _SENTENCE_END.finditer(text):
         before = text[:end.start()].rsplit(" ", 1)[-1]
-        if end.group().startswith(".") and (before.lower() in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())):
+        if end.group().startswith(".") and (before.lower() in _ABBREVIATIONS or _is_initial(before)):
             continue
         if text[end.end():].lstrip()[:1].islower():       # « Partons ! » lance-t-il: not an end
             continue
@@ -230,6 +230,10 @@ def first_sentence(text: str) -> str:
         # A headline has no final full stop; ? ! and … say something.
         return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
     return text
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()       # J. Dupont
 
 
 def shorten(text: str, limit: int = MAX_CHARS) -> str:

@@ -46,7 +46,7 @@ def untitled_records() -> dict[str, dict]:
 
     def untitled(record: dict, **changes) -> dict:
         return {**record, "title": "", **changes}
-    congress = real[4]        # « Le Congrès américain adopte des sanctions… »: "Le Congrès américain a adopté jeudi…"
+    congress = real[4]        # « Le Congrès américain adopte des sanctions… »
     return {
         "sans-titre/adresse": untitled(real[1]),                             # the slug: Déclaration d'intérêts…
         "sans-titre/phrase": untitled(real[19], url=None),                   # a short first sentence

@@ -88,7 +88,7 @@ def _tags(value) -> list[str]:
 
 
 def _headline(extra: dict) -> str:
-    return next((_text(extra[k]) for k in HEADLINE_KEYS if _text(extra.get(k))), "")
+    return next(filter(None, (_text(extra.get(k)) for k in HEADLINE_KEYS)), "")
 
 
 def to_article(record, location: str, fallback_id: str) -> Article | Problem:
