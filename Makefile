@@ -65,6 +65,7 @@ quality: setup
 	$(BIN)/python bench/html_quality.py
 	$(BIN)/python bench/persons_quality.py
 	$(BIN)/python bench/topics_quality.py
+	$(BIN)/python bench/titles_quality.py
 
 load: setup
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk || true

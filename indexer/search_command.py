@@ -76,7 +76,7 @@ def readable(result: SearchResult, bold: bool = False) -> str:
     first = (result.page - 1) * result.per_page
     for number, hit in enumerate(result.hits, first + 1):
         byline = " · ".join(p for p in (hit.source, (hit.published or "")[:10], hit.id) if p)
-        lines += ["", f"{number:>3}. {hit.title}", f"     {byline}", f"     {terminal_text(hit.snippet, bold)}"]
+        lines += ["", f"{number:>3}. {hit.display_title}", f"     {byline}", f"     {terminal_text(hit.snippet, bold)}"]
     return "\n".join(lines)
 
 

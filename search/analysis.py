@@ -29,6 +29,9 @@ from unidecode import unidecode
 APOSTROPHES = "'\u2019\u2018\u02bc`\u2032\uff07"
 WORD_RE = re.compile(r"\w+(?:[%s]\w+)*" % APOSTROPHES, re.UNICODE)
 _APOSTROPHE_TABLE = {ord(c): "'" for c in APOSTROPHES}
+# The accented letters of French and its neighbours, and every apostrophe, one character each.
+_ONE_TO_ONE = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿ" + APOSTROPHES,
+                            "aaaaaaceeeeiiiinooooouuuuyy" + "'" * len(APOSTROPHES))
 
 ELISIONS = frozenset(
     "l d qu j n s c m t jusqu lorsqu puisqu quoiqu".split()
@@ -87,6 +90,15 @@ def fold_word(word: str) -> str:
     # An elided article goes (l'etat -> etat); other apostrophes just vanish (aujourd'hui).
     folded = strip_elision(folded)
     return folded.replace("'", "")
+
+
+def fold_in_place(text: str) -> str:
+    """Lower case, accents and apostrophes folded character for character, so that offsets hold.
+
+    Letters that fold to several (``œ``) stay as they are; callers check the
+    length when ``lower()`` might change it.
+    """
+    return text.lower().translate(_ONE_TO_ONE)
 
 
 def fold(text: str) -> str:

@@ -20,6 +20,7 @@ from .facets import Names
 from .highlight import Terms, paragraphs, snippet
 from .record import Record
 from .request import Hit, SearchRequest, SearchResult
+from .titles import display_title
 
 SOLR_SCHEMES = ("solr+http://", "solr+https://")
 
@@ -88,9 +89,10 @@ class Engine(ABC):
 # --- what every engine shows of a record ---------------------------------------------------------
 
 def summary(names: Names, record: Record) -> dict:
-    """What a list of articles shows, with display names: source, persons, topic labels."""
+    """What a list of articles shows, with display names: title, source, persons, topic labels."""
+    shown = display_title(record.title, record.url, record.body)
     return {
-        "id": record.id, "title": record.title,
+        "id": record.id, "title": record.title, "display_title": shown.text, "title_source": shown.source,
         "source": names.display("source", record.source) if record.source else None,
         "published": iso(record.published), "url": record.url or None,
         "lang": record.lang or "und", "date_text": record.date_text or None,
@@ -107,8 +109,9 @@ def hit(names: Names, record: Record, score: float, terms: Terms) -> Hit:
 
 def article_page(names: Names, record: Record, terms: Terms) -> dict:
     lang = record.lang
+    shown = summary(names, record)
     return {
-        **summary(names, record),
+        **shown,
         "body": record.body,
         "comments": record.comments,
         "comment_count": record.comment_count or 0,
@@ -116,7 +119,7 @@ def article_page(names: Names, record: Record, terms: Terms) -> dict:
         "tags": record.tags,
         "section": record.section or None,
         "author": record.author or None,
-        "title_html": paragraphs(record.title, terms, lang).removeprefix("<p>").removesuffix("</p>"),
+        "title_html": paragraphs(shown["display_title"], terms, lang).removeprefix("<p>").removesuffix("</p>"),
         "body_html": paragraphs(record.body, terms, lang),
         "comments_html": paragraphs(record.comments, terms, lang) if record.comments else None,
     }

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from markupsafe import escape
 
-from .analysis import APOSTROPHES, FRENCH_CHAIN_LANGS, STOP_WORDS, WORD_RE, terms
+from .analysis import FRENCH_CHAIN_LANGS, STOP_WORDS, WORD_RE, fold_in_place, terms
 
 SNIPPET_CHARS = 240
 SNIPPET_LEAD = 60          # context kept before the first match of the window
@@ -26,10 +26,6 @@ EXACT_FIELDS = frozenset({"title_exact", "body_exact", "person_names"})
 
 _SPACES = re.compile(r"\s+")
 _LINES = re.compile(r"\s*\n\s*")
-# Lower-cased text folded character for character (so offsets hold): the accented
-# letters of French and its neighbours, and every apostrophe.
-_ONE_TO_ONE = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿ" + APOSTROPHES,
-                            "aaaaaaceeeeiiiinooooouuuuyy" + "'" * len(APOSTROPHES))
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ def _candidate_pattern(heads: set[str]) -> re.Pattern:
 
 def _candidates(text: str, wanted: Terms):
     """WORD_RE matches of ``text`` worth analysing (all of them if folding changed the text's length)."""
-    folded = text.lower().translate(_ONE_TO_ONE)
+    folded = fold_in_place(text)
     if len(folded) != len(text):
         yield from WORD_RE.finditer(text)
         return

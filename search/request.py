@@ -155,7 +155,9 @@ class Facet:
 @dataclass
 class Hit:
     id: str
-    title: str
+    title: str                # as stored: empty when the record has none
+    display_title: str        # never empty: see search.titles
+    title_source: str         # record, url or text
     source: str | None
     published: str | None     # ISO 8601 UTC, or None
     url: str | None
@@ -167,7 +169,8 @@ class Hit:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "title": self.title, "source": self.source, "published": self.published,
+            "id": self.id, "title": self.title, "display_title": self.display_title,
+            "title_source": self.title_source, "source": self.source, "published": self.published,
             "url": self.url, "lang": self.lang, "persons": self.persons, "topics": self.topics,
             "score": round(self.score, 4), "snippet": self.snippet,
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import json
 import tarfile
 import uuid
 from pathlib import Path
@@ -48,6 +49,40 @@ def build_index(paths: list[Path], location, **options) -> pipeline.Report:
     return pipeline.build(paths, open_store(location), pipeline.Options(**options))
 
 
+def untitled_records() -> dict[str, dict]:
+    """Real corpus records without their title, one per way a display title is found, by id.
+
+    ``titled`` is ``dateline``'s record as published, title included, to compare with.
+    """
+    real = [json.loads(line) for line in corpus_lines(20)]
+
+    def untitled(record: dict, **changes) -> dict:
+        return {**record, "title": "", **changes}
+    congress = real[4]        # « Le Congrès américain adopte des sanctions… »
+    return {
+        "sans-titre/adresse": untitled(real[1]),                             # the slug: Déclaration d'intérêts…
+        "sans-titre/phrase": untitled(real[19], url=None),                   # a short first sentence
+        "sans-titre/longue": untitled(real[2], url=None),                    # a first sentence over 110 characters
+        "sans-titre/depeche": untitled(congress, url=None, text="PARIS (AFP) - " + congress["text"]),
+        "sans-titre/adresse-id": untitled(real[5], url="https://www.example.ch/article.php?id=5207383"),
+        "sans-titre/meta": untitled(real[6], extra={**real[6]["extra"], "headline": real[6]["title"]}),
+        "sans-titre/balises": untitled(real[7], url=None, text="<script>alert('titre')</script> " + real[7]["text"]),
+        "titled": {**congress},
+    }
+
+
+@pytest.fixture(scope="session")
+def untitled_index(tmp_path_factory) -> Path:
+    """An index of :func:`untitled_records` (no person extraction: titles are the point)."""
+    root = tmp_path_factory.mktemp("untitled")
+    source = root / "untitled.jsonl"
+    source.write_text("".join(json.dumps({**record, "id": ident}, ensure_ascii=False) + "\n"
+                              for ident, record in untitled_records().items()), encoding="utf-8")
+    report = build_index([source], root / "index", workers=1, entities=False)
+    assert report.indexed == len(untitled_records()) and report.failed == 0
+    return root / "index"
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """The five seed articles, indexed with persons and topics."""
@@ -83,6 +118,13 @@ def app(corpus_index):
 @pytest.fixture(scope="module")
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def untitled_client(untitled_index):
+    """The web app's test client on :func:`untitled_index`."""
+    from web import create_app
+    return create_app({"INDEX": untitled_index, "TESTING": True}).test_client()
 
 
 @pytest.fixture(scope="session")

@@ -245,6 +245,48 @@ def test_atom_survives_control_characters(client):
     ET.fromstring(response.data)  # well-formed despite characters XML forbids
 
 
+# --- articles without a title ---------------------------------------------------------------------
+
+def test_untitled_hits_carry_a_display_title(untitled_client, conforms):
+    document = conforms(untitled_client.get("/api/search?per_page=100").get_json(), "SearchResult")
+    hits = {hit["id"]: hit for hit in document["hits"]}
+    assert all(hit["display_title"] for hit in hits.values())
+    slug = hits["sans-titre/adresse"]
+    assert (slug["title"], slug["display_title"], slug["title_source"]) == (
+        "", "Déclaration d'intérêts Delevoye entendu mercredi en audition libre", "url")
+    dateline = hits["sans-titre/depeche"]
+    assert dateline["title"] == "" and dateline["title_source"] == "text"
+    assert dateline["display_title"].startswith("Le Congrès américain a adopté jeudi")
+    assert hits["titled"]["display_title"] == hits["titled"]["title"] and hits["titled"]["title_source"] == "record"
+
+
+def test_untitled_article_document(untitled_client, conforms):
+    document = conforms(untitled_client.get("/api/articles/sans-titre/depeche?q=loi").get_json(), "ArticlePage")
+    article = document["article"]
+    assert article["title"] == "" and article["title_source"] == "text"
+    assert article["display_title"].startswith("Le Congrès américain a adopté jeudi une loi")
+    assert article["display_title"].endswith("…") and len(article["display_title"]) <= 110
+    assert "<mark>loi</mark>" in article["title_html"]
+    related = {item["id"]: item for item in document["related"]}
+    assert related["titled"]["display_title"] == related["titled"]["title"] != ""
+
+
+def test_csv_has_the_display_title_beside_the_title(untitled_client):
+    rows = {row["id"]: row for row in read_csv(untitled_client.get("/api/search.csv"))}
+    assert list(next(iter(rows.values())))[1:3] == ["title", "display_title"]
+    assert rows["sans-titre/phrase"]["title"] == ""
+    assert rows["sans-titre/phrase"]["display_title"] == "Ils ont de 4 à 9 enfants et voient tout en grand"
+    assert rows["titled"]["title"] == rows["titled"]["display_title"] != ""
+
+
+def test_atom_entries_always_have_a_title(untitled_client):
+    feed = ET.fromstring(untitled_client.get("/search.atom").data)
+    titles = {entry.findtext(f"{ATOM}id").rsplit("/articles/", 1)[1]: entry.findtext(f"{ATOM}title")
+              for entry in feed.findall(f"{ATOM}entry")}
+    assert len(titles) == 8 and all(titles.values())
+    assert titles["sans-titre/adresse-id"].startswith("L'État va mobiliser en 2020")
+
+
 # --- OpenAPI ------------------------------------------------------------------------------------
 
 def test_openapi_document_is_valid(spec):

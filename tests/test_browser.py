@@ -21,13 +21,23 @@ from waitress import create_server  # noqa: E402
 from web import create_app  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def base_url(corpus_index):
-    server = create_server(create_app({"INDEX": corpus_index}), host="127.0.0.1", port=0, threads=4)
+def served(index_dir: Path):
+    """The app on ``index_dir``, served by waitress in a thread: yields its base URL."""
+    server = create_server(create_app({"INDEX": index_dir}), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(corpus_index):
+    yield from served(corpus_index)
+
+
+@pytest.fixture(scope="module")
+def untitled_url(untitled_index):
+    yield from served(untitled_index)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +48,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, base_url):
+def browsing(browser, base_url: str):
+    """A fresh page on ``base_url``; fails the test if a script error happened on it."""
     context = browser.new_context(base_url=base_url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -47,6 +57,16 @@ def page(browser, base_url):
     yield page
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser, base_url):
+    yield from browsing(browser, base_url)
+
+
+@pytest.fixture
+def untitled_page(browser, untitled_url):
+    yield from browsing(browser, untitled_url)
 
 
 def query_of(page) -> dict[str, list[str]]:
@@ -116,6 +136,18 @@ def test_open_an_article(page):
     expect(page.locator(".article mark").first).to_be_visible()
     expect(page.locator("aside.article-side")).to_be_visible()
     expect(page.get_by_role("link", name="Cette page en JSON")).to_be_visible()
+
+
+def test_open_an_untitled_article(untitled_page):
+    page = untitled_page
+    run_query(page, "Delevoye")
+    link = page.locator(".hit-title a", has_text="Déclaration d'intérêts Delevoye entendu mercredi")
+    expect(link.locator(".derived-title")).to_be_visible()
+    link.click()
+    page.wait_for_url(re.compile(r"/articles/sans-titre/adresse\?q=Delevoye"))
+    expect(page.locator("h1#article-title .derived-title")).to_have_text(
+        "Déclaration d'intérêts Delevoye entendu mercredi en audition libre")
+    expect(page).to_have_title(re.compile("^Déclaration d'intérêts Delevoye"))
 
 
 def test_reader_comments_unfold(page):

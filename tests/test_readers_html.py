@@ -136,6 +136,14 @@ def test_page_without_a_date_is_read_without_one(tmp_path):
     assert article.body.startswith("Le conseil municipal") and article.lang == "fr"
 
 
+def test_page_without_a_title_keeps_none(tmp_path):
+    """Nothing is made up: the display title is derived at search time (search.titles)."""
+    (tmp_path / "sans-titre.html").write_text(page(f"<article>{TEXT}</article>"))
+    article = read_one(tmp_path / "sans-titre.html")
+    assert isinstance(article, Article)
+    assert article.title == "" and article.body.startswith("Le conseil municipal")
+
+
 @pytest.mark.parametrize("document, headline, expected", [
     ("Le plan vélo adopté - Le Courrier", "Le plan vélo adopté", "Le plan vélo adopté"),   # og:site_name
     ("Le Courrier | Le plan vélo adopté", "Le plan vélo adopté", "Le plan vélo adopté"),

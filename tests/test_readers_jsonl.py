@@ -3,6 +3,8 @@ import gzip
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from indexer.readers import read_paths
 from indexer.readers.base import Problem
 from search.document import Article
@@ -31,6 +33,20 @@ def test_record_fields(tmp_path):
     assert article.published == datetime(2020, 7, 3, 17, 35, tzinfo=timezone.utc)
     assert article.section == "societe/sante" and article.tags == ["santé", "hôpital"]
     assert article.author == "A. B." and article.lang == "fr" and article.url == "https://exemple.fr/a"
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ({"headline": "Le titre de la page"}, "Le titre de la page"),
+    ({"og_title": " Le titre de la page "}, "Le titre de la page"),
+    ({"og:title": "Le titre de la page", "section": "monde"}, "Le titre de la page"),
+    ({"headline": "", "og_title": "Le titre de la page"}, "Le titre de la page"),
+    ({"headline": ["pas", "un texte"]}, ""),
+    ({}, ""),
+])
+def test_a_record_without_a_title_takes_its_pages_headline(tmp_path, extra, expected):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x", "title": "", "text": "Le corps.", "extra": extra}))
+    (article,) = read_paths([tmp_path])
+    assert article.title == expected
 
 
 def test_bad_lines_are_reported_and_the_rest_is_read(tmp_path):

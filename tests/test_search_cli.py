@@ -60,3 +60,9 @@ def test_a_bad_option_is_named(seed_index):
 def test_missing_index(tmp_path):
     result = run("Trump", "--index", str(tmp_path / "none"))
     assert result.exit_code == 1 and "no index in" in result.output
+
+
+def test_an_untitled_hit_is_listed_under_its_display_title(untitled_index):
+    result = run("Delevoye", "--index", str(untitled_index))
+    assert result.exit_code == 0, result.output
+    assert "  1. Déclaration d'intérêts Delevoye entendu mercredi en audition libre\n" in result.output

@@ -295,6 +295,34 @@ def test_bad_article_ids_are_404(client, path):
     assert "introuvable" in page.text()
 
 
+# --- articles without a title -------------------------------------------------------------------
+
+def test_every_hit_links_to_its_article_under_a_title(untitled_client):
+    page = get_page(untitled_client, "/search?per_page=100")
+    titles = {link["href"].split("/articles/", 1)[1]: link["text"].strip() for link in page.links
+              if link["href"].startswith("/articles/")}
+    assert len(titles) == 8 and all(titles.values())
+    assert titles["sans-titre/adresse"] == "Déclaration d'intérêts Delevoye entendu mercredi en audition libre"
+    assert titles["sans-titre/depeche"].startswith("Le Congrès américain a adopté jeudi")
+    # a derived title is set apart, and says where it comes from; a record's title is not
+    assert page.html.count('class="derived-title"') == 6
+    assert 'title="Article sans titre : titre tiré de son adresse">Déclaration' in page.html
+
+
+def test_untitled_article_page(untitled_client):
+    page = get_page(untitled_client, "/articles/sans-titre/depeche?q=congrès")
+    heading = re.search(r'<h1 id="article-title">(.*?)</h1>', page.html, re.S).group(1)
+    assert '<span class="derived-title"' in heading and "<mark>Congrès</mark> américain a adopté" in heading
+    assert "PARIS (AFP)" not in heading
+    assert re.search(r"<title>Le Congrès américain a adopté jeudi .*…", page.html)
+
+
+def test_markup_in_a_derived_title_is_shown_as_text(untitled_client):
+    for url in ("/search?q=macron", "/articles/sans-titre/balises"):
+        html = get_page(untitled_client, url).html
+        assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;titre&#39;)&lt;/script&gt;" in html
+
+
 # --- built on purpose: hostile text, rebuilds, no index ------------------------------------------
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

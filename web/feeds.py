@@ -17,12 +17,12 @@ from .context import engine
 bp = Blueprint("feeds", __name__)
 
 CSV_CAP = 10_000      # rows in one export; documented in the OpenAPI description
-CSV_COLUMNS = ("id", "title", "source", "published", "url", "lang", "persons", "topics")
+CSV_COLUMNS = ("id", "title", "display_title", "source", "published", "url", "lang", "persons", "topics")
 FEED_SIZE = 50
 
 
 def _row(hit) -> list[str]:
-    return [hit.id, hit.title, hit.source or "", hit.published or "", hit.url or "", hit.lang,
+    return [hit.id, hit.title, hit.display_title, hit.source or "", hit.published or "", hit.url or "", hit.lang,
             "; ".join(hit.persons), "; ".join(hit.topics)]
 
 

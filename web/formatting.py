@@ -10,6 +10,9 @@ from search.facets import LANGUAGE_NAMES
 FACET_TITLES = {"source": "Source", "person": "Personnes", "topic": "Thèmes", "lang": "Langue", "date": "Date"}
 FACET_NOUNS = {"source": "source", "person": "personne", "topic": "thème", "lang": "langue", "date": "dates"}
 SORT_LABELS = {"relevance": "Pertinence", "newest": "Plus récents d’abord", "oldest": "Plus anciens d’abord"}
+# Why a title looks quieter (search.titles says where a display title came from).
+DERIVED_TITLE_NOTES = {"url": "Article sans titre : titre tiré de son adresse",
+                       "text": "Article sans titre : début de son texte"}
 NARROW_NBSP = "\u202f"
 # XML 1.0 forbids most control characters, which scraped text and queries may hold.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -86,4 +89,4 @@ def register(app) -> None:
         lang_name=lang_name, xml_text=xml_text, web_url=web_url,
     )
     app.jinja_env.globals.update(plural=plural, FACET_TITLES=FACET_TITLES, FACET_NOUNS=FACET_NOUNS,
-                                 SORT_LABELS=SORT_LABELS)
+                                 SORT_LABELS=SORT_LABELS, DERIVED_TITLE_NOTES=DERIVED_TITLE_NOTES)

@@ -78,9 +78,16 @@ FACET = {"type": "object", "required": ["values", "total_values"], "properties":
 DATE_FACET = {"allOf": [_ref("Facet"), {"type": "object", "required": ["interval", "undated"], "properties": {
     "interval": {"enum": ["month", "year"]}, "undated": {"type": "integer", "minimum": 0}}}],
     "description": "Values are periods (2020 or 2020-07), usable as from/to."}
-HIT = {"type": "object", "required": ["id", "title", "source", "published", "url", "lang", "persons", "topics",
+# Every list of articles carries both titles: the record's, and the one to show.
+TITLES = {
+    "title": {"type": "string", "description": "The record's own title, as stored: empty when it has none."},
+    "display_title": {"type": "string", "minLength": 1,
+                      "description": "The title to show: the record's, else derived from the URL's slug, else "
+                                     "from the first sentence of the text (at most about 110 characters)."},
+    "title_source": {"enum": ["record", "url", "text"], "description": "Where display_title comes from."}}
+HIT = {"type": "object", "required": ["id", *TITLES, "source", "published", "url", "lang", "persons", "topics",
                                       "score", "snippet"], "properties": {
-    "id": {"type": "string"}, "title": {"type": "string"}, "source": NULLABLE_STRING,
+    "id": {"type": "string"}, **TITLES, "source": NULLABLE_STRING,
     "published": {"type": ["string", "null"], "format": "date-time"}, "url": NULLABLE_STRING,
     "lang": {"type": "string"}, "persons": STRINGS, "topics": STRINGS, "score": {"type": "number"},
     "snippet": {"type": "string", "description": "Safe HTML: escaped text with <mark> around matches."}}}
@@ -93,15 +100,15 @@ SEARCH_RESULT = {"type": "object", "required": ["query", "total", "page", "per_p
     "hits": {"type": "array", "items": _ref("Hit")},
     "facets": {"type": "object", "required": [*FACETS, "date"], "properties": {
         **{name: _ref("Facet") for name in FACETS}, "date": _ref("DateFacet")}}}}
-ARTICLE_SUMMARY = {"type": "object", "required": ["id", "title"], "properties": {
-    "id": {"type": "string"}, "title": {"type": "string"}, "source": NULLABLE_STRING,
+ARTICLE_SUMMARY = {"type": "object", "required": ["id", *TITLES], "properties": {
+    "id": {"type": "string"}, **TITLES, "source": NULLABLE_STRING,
     "published": {"type": ["string", "null"], "format": "date-time"}}}
-ARTICLE = {"type": "object", "required": ["id", "title", "title_html", "body_html", "source", "published", "url",
+ARTICLE = {"type": "object", "required": ["id", *TITLES, "title_html", "body_html", "source", "published", "url",
                                           "lang", "persons", "topics", "comment_count"], "properties": {
     **ARTICLE_SUMMARY["properties"], "url": NULLABLE_STRING, "lang": {"type": "string"},
     "persons": STRINGS, "topics": STRINGS, "comment_count": {"type": "integer", "minimum": 0},
     "date_text": NULLABLE_STRING,
-    "title_html": {"type": "string", "description": "Safe HTML, query words in <mark>."},
+    "title_html": {"type": "string", "description": "Safe HTML of display_title, query words in <mark>."},
     "body_html": {"type": "string", "description": "Safe HTML, query words in <mark>."},
     "comments_html": {"type": ["string", "null"], "description": "Safe HTML of the reader comments."}}}
 ARTICLE_PAGE = {"type": "object", "required": ["article", "related", "query"], "properties": {

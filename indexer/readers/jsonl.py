@@ -2,7 +2,11 @@
 
 Keys: ``id``, ``title``, ``text`` (or ``body``), ``source``, ``published``,
 ``url``, ``lang`` (or ``lang_hint``), ``author`` and any ``extra`` keys;
-``extra.section`` and ``extra.tags`` become section and tags.
+``extra.section`` and ``extra.tags`` become section and tags. A record with
+an empty title takes its page's headline from ``extra`` (``headline``,
+``og_title`` or ``og:title``) when the export kept one, as the saved-page
+reader does; otherwise the title stays empty and search.titles derives the
+one to show.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from .base import Problem, article_id
 from .decoding import read_text
 
 SUFFIXES = (".jsonl", ".ndjson", ".json")
+HEADLINE_KEYS = ("headline", "og_title", "og:title")    # in ``extra``, for a record without a title
 
 
 def read(path: Path, relative: str) -> Iterator[Article | Problem]:
@@ -82,6 +87,10 @@ def _tags(value) -> list[str]:
     return [t.strip() for t in value if isinstance(t, str) and t.strip()]
 
 
+def _headline(extra: dict) -> str:
+    return next(filter(None, (_text(extra.get(k)) for k in HEADLINE_KEYS)), "")
+
+
 def to_article(record, location: str, fallback_id: str) -> Article | Problem:
     if not isinstance(record, dict):
         return Problem(location, "a record must be a JSON object")
@@ -103,7 +112,7 @@ def to_article(record, location: str, fallback_id: str) -> Article | Problem:
         date_text = raw_date if published is None else None
     return Article(
         id=ident.strip(),
-        title=_text(record.get("title")),
+        title=_text(record.get("title")) or _headline(extra),
         body=body,
         source=_text(record.get("source")) or None,
         published=published,

@@ -78,7 +78,7 @@ def article_from_page(data: bytes, *, article_id: str, location: str, origin: st
     comments = _paragraphs(found.comments or "")
     return Article(
         id=article_id,
-        title=title or _first_line(body),
+        title=title,     # none: search.titles derives the one to show
         body=body,
         source=source or None,
         published=meta.published or _parse_date(found.date) or captured,
@@ -291,10 +291,6 @@ def _main_text(text: str, title: str) -> str:
 
 def _paragraphs(text: str) -> str:
     return "\n\n".join(line for line in map(_clean, text.splitlines()) if line)
-
-
-def _first_line(body: str) -> str:
-    return body.split("\n\n", 1)[0][:200]
 
 
 def _clean(text: str | None) -> str:

@@ -20,7 +20,7 @@ META_ID = "_manchette_meta"       # the one document that is not an article: the
 NOT_META = f"-id:{META_ID}"
 STORED = ("id,title,body,comments,comment_count,source,source_name,published,date_text,url,lang,person,topic,"
           "tags,section,author,origin,content_hash")
-SUMMARY = "id,title,source,published,date_text,url,lang,person,topic"     # what lists of articles show
+SUMMARY = "id,title,body,source,published,date_text,url,lang,person,topic"   # lists show a title, derived from the body if none
 
 
 def solr_document(record: Record) -> dict:
