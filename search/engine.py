@@ -40,7 +40,7 @@ from .analysis import LangText, fold
 from .facets import FACETS, UNDATED, Columns, Names, count_facets, select
 from .highlight import Terms, paragraphs, snippet
 from .query import ParsedQuery, parse
-from .request import Hit, SearchRequest, SearchResult
+from .request import DATES_REVERSED_NOTICE, Hit, SearchRequest, SearchResult
 from .suggest import corrections
 
 CACHE_BYTES = 256 * 1024 * 1024    # posting lists kept in memory, per opened index
@@ -436,9 +436,11 @@ class Engine:
         terms = evaluator.highlight_terms(parsed.highlight)
         hits = [self._hit(index, int(d), float(matches.scores[d]), terms) for d in page]
         suggestion = self._suggestion(index, req, parsed, len(docs)) if len(docs) < SUGGEST_BELOW else None
+        notices = [parsed.notice, DATES_REVERSED_NOTICE if req.dates_reversed() else None]
         return SearchResult(
             query=req.query, total=int(len(docs)), page=req.page, per_page=req.per_page,
-            took_ms=(time.perf_counter() - started) * 1000, notice=parsed.notice, suggestion=suggestion,
+            took_ms=(time.perf_counter() - started) * 1000, notice=" ".join(filter(None, notices)) or None,
+            suggestion=suggestion,
             hits=hits, facets=facets,
         )
 
