@@ -19,7 +19,7 @@ from pathlib import Path
 from .facets import Names
 from .highlight import Terms, paragraphs, snippet
 from .record import Record
-from .request import Hit, SearchRequest, SearchResult
+from .request import DATES_REVERSED_NOTICE, Hit, SearchRequest, SearchResult
 from .titles import display_title
 
 SOLR_SCHEMES = ("solr+http://", "solr+https://")
@@ -99,6 +99,12 @@ def summary(names: Names, record: Record) -> dict:
         "persons": [names.display("person", k) for k in record.person],
         "topics": [names.display("topic", k) for k in record.topic],
     }
+
+
+def notice(parsed_notice: str | None, req: SearchRequest) -> str | None:
+    """What a result says of its request: a query not understood, dates given backwards."""
+    notices = [parsed_notice, DATES_REVERSED_NOTICE if req.dates_reversed() else None]
+    return " ".join(filter(None, notices)) or None
 
 
 def hit(names: Names, record: Record, score: float, terms: Terms) -> Hit:

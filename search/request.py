@@ -6,6 +6,7 @@ The web page, the JSON endpoint and the CLI all build a :class:`SearchRequest`
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,8 +19,34 @@ DEFAULT_PER_PAGE = 10
 DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 1000
 MAX_QUERY = 10_000       # characters of q kept
-# BadParameter("from", ...)'s message for a range given backwards; front ends test for it.
-DATES_REVERSED = "the start date is after the end date"
+# A range given backwards is a valid request that no article can match (OpenAPI cannot forbid it).
+DATES_REVERSED_NOTICE = ("La date de début est postérieure à la date de fin : aucun article ne peut correspondre "
+                         "(inversez-les).")
+# What str.strip() removes (str.isspace()), spelt out so that the published pattern ignores exactly it.
+WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _date_bound_pattern() -> str:
+    """Every value ``from``/``to`` accept, as one regular expression that Python and JSON Schema read alike.
+
+    Blank (no bound), a year, a month or a day that exists (leap years included), months and days
+    on one or two digits, spaces around ignored. It is published in the OpenAPI document, so the
+    schema and the answers agree on every string: what it matches is searched, anything else is a 400.
+    """
+    year = "000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3}"
+    leap_year = "[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00"
+    month = "0?[1-9]|1[0-2]"
+    days_by_month = [("0?[13578]|1[02]", "0?[1-9]|[12][0-9]|3[01]"), ("0?[469]|11", "0?[1-9]|[12][0-9]|30"),
+                     ("0?2", "0?[1-9]|1[0-9]|2[0-8]")]
+    iso_day = "|".join(f"(?:{months})-(?:{days})" for months, days in days_by_month)
+    slashed_day = "|".join(f"(?:{days})/(?:{months})" for months, days in days_by_month)
+    forms = [f"(?:{year})(?:-(?:{month}))?", f"(?:{year})-(?:{iso_day})", f"(?:{leap_year})-0?2-29",
+             f"(?:{slashed_day})/(?:{year})", f"29/0?2/(?:{leap_year})"]
+    return f"^[{WHITESPACE}]*(?:{'|'.join(forms)})?[{WHITESPACE}]*$"
+
+
+DATE_BOUND_PATTERN = _date_bound_pattern()
+_DATE_BOUND = re.compile(DATE_BOUND_PATTERN)
 
 
 class BadParameter(ValueError):
@@ -65,7 +92,12 @@ class SearchRequest:
             values = getlist(name)
             return values[-1] if values else None
 
-        request = cls(
+        def typed(name: str) -> str | None:
+            """Like one(), but a number, choice or flag given blank is kept as "" (a 400, not the default)."""
+            value = one(name)
+            return "" if value is None and name in params else value
+
+        return cls(
             query=(one("q") or "")[:MAX_QUERY],
             sources=getlist("source"),
             persons=getlist("person"),
@@ -73,16 +105,16 @@ class SearchRequest:
             langs=getlist("lang"),
             date_from=_date_bound("from", one("from"), start=True),
             date_to=_date_bound("to", one("to"), start=False),
-            sort=_choice("sort", one("sort"), SORTS, "relevance"),
-            page=integer_param("page", one("page"), 1, 1, MAX_PAGE),
-            per_page=integer_param("per_page", one("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
-            facet_size=integer_param("facet_size", one("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
-            variants=_flag("variants", one("variants"), True),
-            comments=_flag("comments", one("comments"), False),
+            sort=_choice("sort", typed("sort"), SORTS, "relevance"),
+            page=integer_param("page", typed("page"), 1, 1, MAX_PAGE),
+            per_page=integer_param("per_page", typed("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+            facet_size=integer_param("facet_size", typed("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
+            variants=_flag("variants", typed("variants"), True),
+            comments=_flag("comments", typed("comments"), False),
         )
-        if request.date_from and request.date_to and request.date_from > request.date_to:
-            raise BadParameter("from", DATES_REVERSED)
-        return request
+
+    def dates_reversed(self) -> bool:
+        return bool(self.date_from and self.date_to and self.date_from > self.date_to)
 
     def filters(self) -> dict[str, list[str]]:
         return {"source": self.sources, "person": self.persons, "topic": self.topics, "lang": self.langs}
@@ -124,9 +156,9 @@ def _date_bound(name: str, raw: str | None, start: bool) -> date | None:
     """``from``/``to`` take a day, a month or a year; a month ``to`` means its last day."""
     if raw is None:
         return None
-    period = parse_period(raw)
-    if period is None:
+    if not _DATE_BOUND.fullmatch(raw):
         raise BadParameter(name, f"not a date: {raw[:40]!r} (use 2025, 2025-08, 2025-08-15 or 15/08/2025)")
+    period = parse_period(raw)
     return period.start if start else period.end
 
 

@@ -119,8 +119,7 @@ def test_unknown_parameters_are_ignored(client):
 @pytest.mark.parametrize("query, parameter", [
     ("page=-1", "page"), ("page=abc", "page"), ("page=0", "page"), ("per_page=10000", "per_page"),
     ("per_page=0", "per_page"), ("from=31/02/2020", "from"), ("to=2020-13", "to"), ("from=hier", "from"),
-    ("from=2021&to=2020", "from"), ("sort=best", "sort"), ("facet_size=-5", "facet_size"),
-    ("comments=peut-etre", "comments"),
+    ("sort=best", "sort"), ("facet_size=-5", "facet_size"), ("comments=peut-etre", "comments"),
 ])
 def test_bad_values_are_400_naming_the_parameter(client, conforms, query, parameter):
     document = conforms(search(client, query, status=400), "Error")
@@ -185,8 +184,9 @@ def test_facet_completion(client, conforms, everything):
 
 def test_facet_completion_errors(client):
     assert client.get("/api/facets/colour?prefix=a").status_code == 404
-    response = client.get("/api/facets/source?n=0")
-    assert response.status_code == 400 and response.get_json()["parameter"] == "n"
+    for bad in ("0", "", "x"):
+        response = client.get(f"/api/facets/source?n={bad}")
+        assert response.status_code == 400 and response.get_json()["parameter"] == "n"
     assert client.get("/api/facets/source?prefix=" + "\x00" * 50).status_code == 200
 
 

@@ -67,7 +67,8 @@ def facet_context(name: str, params) -> dict:
     if name not in FACETS:
         abort(404)
     prefix = (params.get("prefix") or "").strip()[:200]
-    # A blank n is treated as absent, as SearchRequest.from_params does for its parameters.
-    size = integer_param("n", (params.get("n") or "").strip() or None, DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
+    # A blank n is not a number (a 400), as SearchRequest.from_params treats its numbers.
+    n = params.get("n")
+    size = integer_param("n", None if n is None else n.strip(), DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
     return {"facet": name, "prefix": prefix, "values": engine().facet_values(name, prefix, n=size)}
 

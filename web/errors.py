@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search.request import DATES_REVERSED, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 from search.engine import EngineError, NoIndex
+from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 
 from .context import MAX_COMPLETIONS
 from .formatting import number_fr
@@ -37,42 +37,47 @@ def _wants_json() -> bool:
 
 
 def french_message(exc: BadParameter) -> str:
-    if exc.message == DATES_REVERSED:
-        return "La date de début est postérieure à la date de fin : inversez-les."
     return PARAMETER_HELP.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
 
 
-def _page(status: int, message: str, **extra):
+def _page(status: int, message: str, headers=(), **extra):
     title = STATUS_TITLES.get(status, "Erreur")
-    return render_template("error.html", status=status, title=title, message=message, **extra), status
+    return render_template("error.html", status=status, title=title, message=message, **extra), status, headers
+
+
+def _json(status: int, message: str, parameter: str | None = None, headers=()):
+    """The API's one error shape; ``parameter`` names the parameter at fault, or is null."""
+    return jsonify(error=message, parameter=parameter), status, headers
 
 
 def bad_parameter(exc: BadParameter):
     if _wants_json():
-        return jsonify(error=str(exc), parameter=exc.name), 400
+        return _json(400, str(exc), exc.name)
     return _page(400, french_message(exc), parameter=exc.name)
 
 
 def engine_error(exc: EngineError):
     index = current_app.config["INDEX"]
     if _wants_json():
-        return jsonify(error=str(exc)), 503
+        return _json(503, str(exc))
     if isinstance(exc, NoIndex):
         return _page(503, "Aucun index n’est encore disponible pour cette archive.", index=index)
     return _page(503, str(exc))
 
 
 def http_error(exc: HTTPException):
+    # Keep the headers the status requires, such as a 405's Allow (RFC 9110); the body is ours.
+    headers = [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
     if _wants_json():
-        return jsonify(error=exc.description), exc.code
+        return _json(exc.code, exc.description, headers=headers)
     messages = {404: "Cette page n’existe pas, ou l’article demandé n’est pas dans l’archive."}
-    return _page(exc.code, messages.get(exc.code, exc.description))
+    return _page(exc.code, messages.get(exc.code, exc.description), headers)
 
 
 def unexpected(exc: Exception):
     current_app.logger.exception("unexpected error on %s", request.full_path[:300])
     if _wants_json():
-        return jsonify(error="internal error"), 500
+        return _json(500, "internal error")
     return _page(500, "Une erreur inattendue s’est produite. Elle a été enregistrée ; réessayez plus tard.")
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from search.request import (DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY,
-                            SORTS)
+from search.query import MAX_QUERY_CHARS
+from search.request import (DATE_BOUND_PATTERN, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE,
+                            MAX_PER_PAGE, MAX_QUERY, SORTS)
 
 from .context import DEFAULT_COMPLETIONS, FACETS, MAX_ARTICLE_ID, MAX_COMPLETIONS
 from .feeds import CSV_CAP, CSV_COLUMNS, FEED_SIZE
@@ -38,19 +39,28 @@ def _integer(name: str, default: int, high: int, description: str) -> dict:
             "schema": {"type": "integer", "minimum": 1, "maximum": high, "default": default}}
 
 
-DATE_HELP = "A year (2020), a month (2020-07), a day (2020-07-14 or 14/07/2020) or a French date (juillet 2020)."
+DATE_HELP = ("A year (2020), a month (2020-07) or a day (2020-07-14 or 14/07/2020), months and days on one or two "
+             "digits; blank means no bound, spaces around are ignored. Anything else, or a day that does not exist "
+             "(31/02/2020), is a 400.")
+
+
+def _date(name: str, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": f"{description} {DATE_HELP}",
+            "schema": {"type": "string", "pattern": DATE_BOUND_PATTERN}}
+
 
 PARAMETERS = {
-    "q": {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_QUERY},
-          "description": "Query: words, \"phrases\", OR, -exclusion, title:, source:, date: (French-aware)."},
+    "q": {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+          "description": "Query: words, \"phrases\", OR, -exclusion, title:, source:, date: (French-aware). Never "
+                         "an error: a query that cannot be read as written (unclosed quote, unknown field, control "
+                         f"characters, over {MAX_QUERY_CHARS:,} characters) is searched as plain words and `notice` "
+                         f"says so; only its first {MAX_QUERY:,} characters are read (`query` echoes them)."},
     "source": _multi("source", "source (publisher)"),
     "person": _multi("person", "person mentioned"),
     "topic": _multi("topic", "topic"),
     "lang": _multi("lang", "language code"),
-    "from": {"name": "from", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": f"Published on or after the start of this period. {DATE_HELP}"},
-    "to": {"name": "to", "in": "query", "required": False, "schema": {"type": "string"},
-           "description": f"Published on or before the end of this period. {DATE_HELP}"},
+    "from": _date("from", "Published on or after the start of this period."),
+    "to": _date("to", "Published on or before the end of this period."),
     "sort": {"name": "sort", "in": "query", "required": False,
              "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
     "page": _integer("page", 1, MAX_PAGE, "Result page, from 1."),
@@ -123,15 +133,23 @@ OVERVIEW = {"type": "object", "required": ["stats", "top"], "properties": {
               "description": "Archive statistics: article count, languages, sources, date range."},
     "top": {"type": "object", "additionalProperties": {"type": "array", "items": {
         "type": "object", "required": ["value", "count"]}}}}}
-ERROR = {"type": "object", "required": ["error"], "properties": {
+ERROR = {"type": "object", "required": ["error", "parameter"], "properties": {
     "error": {"type": "string", "description": "What is wrong, naming the parameter when one is at fault."},
-    "parameter": {"type": "string"}}}
+    "parameter": {**NULLABLE_STRING, "description": "The parameter at fault (400); null otherwise."}}}
 
 ERRORS = {
     "400": _json("Error", "A parameter value is invalid; `parameter` names it."),
     "503": _json("Error", "No index has been built yet."),
 }
-HTML = {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _html(description: str) -> dict:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+HTML = _html("HTML page")
+HTML_ERRORS = {"400": _html("A parameter value is invalid: a page naming it"),
+               "503": _html("No index has been built yet: a page explaining how to build one")}
 
 
 def _get(summary: str, responses: dict, parameters: list | None = None, description: str = "") -> dict:
@@ -148,8 +166,10 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "Manchette", "version": "1.0",
                  "description": "Search French news archives. Unknown parameters are ignored; invalid values "
-                                "give 400 with a JSON error naming the parameter. Every HTML page has a JSON "
-                                "twin under /api/."},
+                                "give 400 with a JSON error naming the parameter. Every error under /api/ is "
+                                "JSON `{\"error\": …, \"parameter\": …}`; elsewhere it is an HTML page. Every "
+                                "route answers GET (and HEAD, OPTIONS); any other method gets 405 with an `Allow` "
+                                "header. Every HTML page has a JSON twin under /api/."},
         "paths": {
             "/api/search": _get("Search the archive", {"200": _json("SearchResult", "One page of hits with facets"),
                                                        **ERRORS}, SEARCH_PARAMETERS),
@@ -165,7 +185,7 @@ def document() -> dict:
                 "The newest matches as an Atom feed", {
                     "200": {"description": "Atom 1.0 feed",
                             "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
-                    "400": {"description": "Invalid parameter (HTML page)"}},
+                    **HTML_ERRORS},
                 SEARCH_PARAMETERS, f"The {FEED_SIZE} newest matches; sort, page and per_page are ignored."),
             "/api/articles/{id}": _get("One article with highlights and related articles", {
                 "200": _json("ArticlePage", "The article"), "404": _json("Error", "No such article"),
@@ -183,9 +203,10 @@ def document() -> dict:
                 "200": _json("Overview", "Counts and most frequent values"), "503": ERRORS["503"]}),
             "/api/openapi.json": _get("This document", {"200": {
                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}),
-            "/": _get("Home page (HTML)", {"200": HTML, "503": HTML}),
-            "/search": _get("Result page (HTML)", {"200": HTML, "400": HTML, "503": HTML}, SEARCH_PARAMETERS),
-            "/articles/{id}": _get("Article page (HTML)", {"200": HTML, "404": HTML, "503": HTML},
+            "/": _get("Home page (HTML)", {"200": HTML, "503": HTML_ERRORS["503"]}),
+            "/search": _get("Result page (HTML)", {"200": HTML, **HTML_ERRORS}, SEARCH_PARAMETERS),
+            "/articles/{id}": _get("Article page (HTML)", {"200": HTML, "404": _html("No such article"),
+                                                           "503": HTML_ERRORS["503"]},
                                    [_param("article_id"), _param("highlight")]),
         },
         "components": {

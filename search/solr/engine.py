@@ -109,7 +109,8 @@ class SolrEngine(base.Engine):
         suggestion = self._suggestion(collection, names, req, parsed, total) if total < SUGGEST_BELOW else None
         return SearchResult(
             query=req.query, total=total, page=req.page, per_page=req.per_page,
-            took_ms=(time.perf_counter() - started) * 1000, notice=parsed.notice, suggestion=suggestion,
+            took_ms=(time.perf_counter() - started) * 1000, notice=base.notice(parsed.notice, req),
+            suggestion=suggestion,
             hits=hits, facets=facets,
         )
 

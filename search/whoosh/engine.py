@@ -110,7 +110,8 @@ class WhooshEngine(base.Engine):
         suggestion = self._suggestion(index, req, parsed, len(docs)) if len(docs) < SUGGEST_BELOW else None
         return SearchResult(
             query=req.query, total=int(len(docs)), page=req.page, per_page=req.per_page,
-            took_ms=(time.perf_counter() - started) * 1000, notice=parsed.notice, suggestion=suggestion,
+            took_ms=(time.perf_counter() - started) * 1000, notice=base.notice(parsed.notice, req),
+            suggestion=suggestion,
             hits=hits, facets=facets,
         )
 
