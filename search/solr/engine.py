@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, time as day_time
 
 from .. import engine as base
@@ -31,6 +32,18 @@ SUGGEST_BELOW = 3
 TOP_SOURCES = 10
 MAX_EXPANSION = 1000        # words a wildcard highlights, as on Whoosh
 VALUES_TTL = 30.0           # seconds a facet's full value list is reused for completion
+META_TTL = 5.0              # seconds the metadata is trusted before checking whether an update changed it
+
+
+@dataclass
+class _Metadata:
+    """The index metadata of one collection, as last read."""
+
+    collection: str
+    version: int | None          # the metadata document's _version_: it changes with every run
+    names: Names
+    meta: dict
+    checked: float
 
 
 def _follows_rebuilds(method):
@@ -55,7 +68,7 @@ class SolrEngine(base.Engine):
     def __init__(self, location: str):
         self.location = parse_location(location)
         self.client = Client(self.location)
-        self._meta: tuple[str | None, Names | None, dict] = (None, None, {})
+        self._meta: _Metadata | None = None
         self._values: dict[str, tuple[float, str, dict[str, int]]] = {}
         self._lock = threading.Lock()
         self._collection()          # NoIndex now rather than at the first search
@@ -70,13 +83,23 @@ class SolrEngine(base.Engine):
         return name
 
     def _names(self, collection: str) -> Names:
-        cached, names, _ = self._meta
-        if cached != collection or names is None:
-            meta = meta_of_document(self.client.get(f"{collection}/get", {"id": META_ID}).get("doc"))
-            names = Names.from_meta(meta)
-            with self._lock:
-                self._meta = (collection, names, meta)
-        return names
+        """The metadata's names, re-read when a rebuild or an update changed it (checked every few seconds)."""
+        return self._metadata(collection).names
+
+    def _metadata(self, collection: str) -> _Metadata:
+        known = self._meta
+        if known is not None and known.collection == collection and time.monotonic() - known.checked < META_TTL:
+            return known
+        version = self.client.get(f"{collection}/get", {"id": META_ID, "fl": "_version_"}).get("doc") or {}
+        if known is not None and known.collection == collection and known.version == version.get("_version_"):
+            known.checked = time.monotonic()
+            return known
+        document = self.client.get(f"{collection}/get", {"id": META_ID}).get("doc")
+        meta = meta_of_document(document)
+        fresh = _Metadata(collection, (document or {}).get("_version_"), Names.from_meta(meta), meta, time.monotonic())
+        with self._lock:
+            self._meta = fresh
+        return fresh
 
     def _select(self, collection: str, body: dict) -> dict:
         body = {**body, "filter": [*body.get("filter", []), NOT_META]}
@@ -239,7 +262,7 @@ class SolrEngine(base.Engine):
             "undated": facets.get("undated", {}).get("count", 0),
             "size_bytes": self._size(collection),
             "generation": collection,
-            "built": self._meta[2].get("built"),
+            "built": self._metadata(collection).meta.get("built"),
         }
 
     def _size(self, collection: str) -> int:
