@@ -14,7 +14,7 @@ SOLR_HEAP ?= 1g
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_INSTALL = $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test setup setup-test browser solr solr-stop solr-build bench quality load screenshots clean
+.PHONY: run test setup setup-test browser solr solr-stop solr-build bench scale quality load screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -60,6 +64,18 @@ test: setup-test
 bench: setup
 	$(BIN)/python bench/index_bench.py
 	$(BIN)/python bench/search_bench.py
+
+# Scale: the corpus grown to 1M articles (once), indexed at each size beside SQLite FTS5.
+# SCALE_INDEX=solr+http://HOST:PORT/solr/NAME measures SolrCloud instead of Whoosh.
+SIZES ?= 34178,300000,1000000
+SCALE_INDEX ?= bench/out/scale
+GROWN := bench/out/grown-1000000.jsonl.gz
+
+$(GROWN):
+	$(PYTHON) bench/grow_corpus.py --count 1000000 --out $@
+
+scale: $(VENV)/.installed-bench $(GROWN)
+	$(BIN)/python bench/scale_bench.py --archive $(GROWN) --sizes $(SIZES) --index $(SCALE_INDEX) --plot docs/scale.svg
 
 quality: setup
 	$(BIN)/python bench/html_quality.py

@@ -34,7 +34,7 @@ from search.whoosh import engine as engine_module  # noqa: E402
 from search.store import open_store  # noqa: E402
 from search.whoosh import store  # noqa: E402
 from search.analysis import STOP_WORDS, fold  # noqa: E402
-from search.engine import open_engine  # noqa: E402
+from search.engine import Engine, open_engine  # noqa: E402
 from search.facets import Names  # noqa: E402
 from search.request import SearchRequest  # noqa: E402
 
@@ -71,6 +71,13 @@ def sqlite_database(path: Path, rows: list[dict], generation: str) -> sqlite3.Co
     built = db.execute("SELECT name FROM sqlite_master WHERE name = 'built'").fetchone()
     if built and db.execute("SELECT generation FROM built").fetchone()[0] == generation:
         return db
+    create_sqlite_tables(db)
+    insert_sqlite_rows(db, rows)
+    finish_sqlite_database(db, generation)
+    return db
+
+
+def create_sqlite_tables(db: sqlite3.Connection) -> None:
     db.executescript("""
         DROP TABLE IF EXISTS docs; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS person;
         DROP TABLE IF EXISTS topic; DROP TABLE IF EXISTS built;
@@ -79,6 +86,10 @@ def sqlite_database(path: Path, rows: list[dict], generation: str) -> sqlite3.Co
         CREATE TABLE person(rowid INTEGER, name TEXT);
         CREATE TABLE topic(rowid INTEGER, name TEXT);
     """)
+
+
+def insert_sqlite_rows(db: sqlite3.Connection, rows: list[dict]) -> None:
+    """Rows as :func:`records` gives them; called once, or once per chunk of a stream."""
     db.executemany("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)",
                    ((r["docnum"], r["title"], r["body"]) for r in rows))
     db.executemany("INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
@@ -86,6 +97,9 @@ def sqlite_database(path: Path, rows: list[dict], generation: str) -> sqlite3.Co
                      r["published"][:7] if r["published"] else None) for r in rows))
     db.executemany("INSERT INTO person VALUES (?, ?)", ((r["docnum"], p) for r in rows for p in r["persons"]))
     db.executemany("INSERT INTO topic VALUES (?, ?)", ((r["docnum"], t) for r in rows for t in r["topics"]))
+
+
+def finish_sqlite_database(db: sqlite3.Connection, generation: str) -> None:
     db.executescript("""
         CREATE INDEX person_rowid ON person(rowid); CREATE INDEX topic_rowid ON topic(rowid);
         CREATE INDEX meta_source ON meta(source); CREATE INDEX meta_published ON meta(published);
@@ -94,7 +108,6 @@ def sqlite_database(path: Path, rows: list[dict], generation: str) -> sqlite3.Co
     """)
     db.execute("INSERT INTO built VALUES (?)", (generation,))
     db.commit()
-    return db
 
 
 # --- the queries ---------------------------------------------------------------------------------
