@@ -28,7 +28,7 @@ SEED = 20261127
 @pytest.fixture(scope="module")
 def app(seed_index):
     """The app as served (not in testing mode: errors go through its handlers, as in production)."""
-    return create_app({"INDEX_DIR": seed_index})
+    return create_app({"INDEX": seed_index})
 
 
 class ContractRun:

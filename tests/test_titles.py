@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from search.engine import Engine
+from search.engine import Engine, open_engine
 from search.request import SearchRequest
 from search.titles import MAX_CHARS, display_title
 
@@ -21,7 +21,7 @@ def real() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def engine(untitled_index) -> Engine:
-    return Engine(untitled_index)
+    return open_engine(untitled_index)
 
 
 # --- the rules -------------------------------------------------------------------------------------
