@@ -8,8 +8,9 @@ as the indexer does, then scores each labelled set apart: the 45 articles of
 ``../shared/corpus/persons-dev.jsonl`` (the set the filters were first tuned
 on) and the 154 of ``bench/data/persons-wide.jsonl`` (picked across credit
 lines and sections by ``bench/pick_persons_sample.py``). A predicted name is
-right when, folded, it equals its gold person's canonical name or one of the
-ways the article writes it (each gold person counts once), so a surname
+right when it equals its gold person's canonical name or one of the ways the
+article writes it, blind to what the facet is blind to (case, accents, doubled
+letters: :func:`search.persons.spelling_key`) (each gold person counts once), so a surname
 alone in the text matches the full name the archive resolves it to. Prints
 precision, recall and F1 per set, the errors by kind, NER speed, and the
 most frequent persons for a human to check.
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.enrich.persons import DEFAULT_MODEL, PersonExtractor, build_registry, canonicalize  # noqa: E402
 from indexer.readers.jsonl import to_article  # noqa: E402
-from search.persons import person_key  # noqa: E402
+from search.persons import person_key, spelling_key  # noqa: E402
 
 from persons_errors import MISS_KINDS, WRONG_KINDS, miss_kind, wrong_kind  # noqa: E402
 
@@ -110,11 +111,11 @@ def extract_all(articles: list, processes: int, cache_dir: Path | None,
 
 def score(predicted: list[str], gold: list[dict]) -> tuple[int, list[str], list[dict]]:
     """(true positives, wrong predictions, missed gold persons) of one article."""
-    forms = [{person_key(g["name"]), *map(person_key, g["mentions"])} for g in gold]
+    forms = [{spelling_key(g["name"]), *map(spelling_key, g["mentions"])} for g in gold]
     matched: set[int] = set()
     wrong = []
     for name in predicted:
-        hit = next((i for i, f in enumerate(forms) if i not in matched and person_key(name) in f), None)
+        hit = next((i for i, f in enumerate(forms) if i not in matched and spelling_key(name) in f), None)
         if hit is None:
             wrong.append(name)
         else:

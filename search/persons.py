@@ -102,16 +102,9 @@ class PersonRegistry:
         words = person_key(surname).split()
         if not words:
             return None
-        if self._by_word is None:
-            self._by_word = {"first": {}, "last": {}}
-            for canonical in self._persons:
-                if not surname_only(canonical):
-                    key = person_key(canonical).split()
-                    self._by_word["first"].setdefault(key[0], []).append(canonical)
-                    self._by_word["last"].setdefault(key[-1], []).append(canonical)
-        owners = [c for c in self._by_word["last"].get(words[-1], [])
-                  if person_key(c).split()[-len(words):] == words]
-        first_names = self._by_word["first"].get(words[0], []) if len(words) == 1 else []
+        by_word = self._word_index()
+        owners = [c for c in by_word["last"].get(words[-1], []) if person_key(c).split()[-len(words):] == words]
+        first_names = by_word["first"].get(words[0], []) if len(words) == 1 else []
         best = max(owners, key=lambda c: (self._persons[c][1], c), default=None)
         total = sum(self._persons[c][1] for c in {*owners, *first_names})
         return best if best and self._persons[best][1] >= SURNAME_DOMINANCE * total else None
@@ -135,6 +128,21 @@ class PersonRegistry:
         first, last = self._name_parts["first"], self._name_parts["last"]
         return all(first[p] >= GIVEN_NAME_MIN_ARTICLES and first[p] > GIVEN_NAME_RATIO * last[p]
                    for p in _parts(words[0]))
+
+    def is_surname(self, word: str) -> bool:
+        """Whether some full name of the registry ends with ``word`` (folded)."""
+        return bool(self._word_index()["last"].get(person_key(word)))
+
+    def _word_index(self) -> dict[str, dict[str, list[str]]]:
+        """First and last folded word -> the full names starting or ending with it."""
+        if self._by_word is None:
+            self._by_word = {"first": {}, "last": {}}
+            for canonical in self._persons:
+                if not surname_only(canonical):
+                    key = person_key(canonical).split()
+                    self._by_word["first"].setdefault(key[0], []).append(canonical)
+                    self._by_word["last"].setdefault(key[-1], []).append(canonical)
+        return self._by_word
 
     def variants(self, name: str) -> list[str]:
         """Every spelling of the person ``name`` spells (canonical first); ``[name]`` if unknown."""

@@ -241,14 +241,22 @@ def test_a_square_is_no_person():
 
 
 def test_a_first_name_alone_is_dropped_when_the_archive_uses_it_as_one():
-    """Zoé, Julien: a first name alone names no one; Mickaël H. (anonymised) and Rihanna stay as written."""
+    """Zoé, Julien: a first name alone names no one; Mickaël H. (anonymised) stays as written."""
     lists = ([["Julien Bayou"], ["Julien Denormandie"], ["Julien Doré"], ["Zoé Sagan"], ["Zoé Félix"],
               ["Zoé Kravitz"], ["Jean-Luc Mélenchon"], ["Jean-Luc Reichmann"], ["Jean-Luc Lahaye"]]
-             + [["Julien", "Mickaël H."], ["Zoé", "Rihanna"], ["Jean-Luc"]])
+             + [["Julien", "Mickaël H."], ["Zoé"], ["Jean-Luc"]])
     registry = build_registry(lists)
     merged = canonicalize(lists, registry)
-    assert merged[-3:] == [["Mickaël H."], ["Rihanna"], []]
-    assert registry.canonical("Julien") is None and registry.count("Rihanna") == 1
+    assert merged[-3:] == [["Mickaël H."], [], []]
+    assert registry.canonical("Julien") is None and registry.canonical("Mickaël H.") == "Mickaël H."
+
+
+def test_a_one_word_name_stays_when_it_is_a_surname_or_a_mononym_of_the_archive():
+    """Rihanna (three articles) and Chirac (a surname) stay; Leetchi, named once and nobody's surname, goes."""
+    lists = [["Rihanna"]] * 3 + [["Jacques Chirac"], ["Bernadette Chirac"], ["Chirac"],
+                                 ["Leetchi", "Christophe Dettinger"]]
+    merged = canonicalize(lists, build_registry(lists))
+    assert merged[0] == ["Rihanna"] and merged[5] == ["Chirac"] and merged[6] == ["Christophe Dettinger"]
 
 
 def test_anonymised_names_are_kept_as_written():

@@ -46,6 +46,9 @@ NER_VERSION = "1"
 NER_BATCH = 64
 # A rare full name joins the one it contains past a stray edge word when that one has this many times its articles.
 CORE_DOMINANCE = 4
+# A one-word name that is nobody's surname is kept when the archive names it in this many articles
+# (Rihanna, Calogero); rarer ones are mostly things the model took for persons (Mahle, Leetchi).
+MONONYM_MIN_ARTICLES = 3
 # fr_core_news_md over _sm: on articles unlike those the filters were tuned on, its
 # persons are more often right (bench/persons_quality.py) for about the same NER time.
 DEFAULT_MODEL = "fr_core_news_md"
@@ -79,6 +82,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
 _EDGE_PUNCT = " \t-–—,;:!?«»\"'“”()[]{}*/"
 # "Dr Cédric Carbonneil", tagged MISC: an honorific makes it a person whatever the label.
+_GLUED_HONORIFIC = re.compile(r"^(M|Mme|Mlle|Me|Dr|Pr)\.(?=[^\W\d_])")   # "M.Lodiot"
 _HONORIFIC = re.compile(r"^(?:M|Mme|Mlle|Me|Dr|Pr)\.?\s+[^\W\d_]")
 _NAME_PREFIX = re.compile(r"(?:[dl]'|[a-z]{1,3}-)?")   # d'Arc, al-Assad, el-Béchir
 _HEADLINE_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
@@ -282,6 +286,7 @@ def _without_place_phrase(names: list[str]) -> list[str]:
 
 def clean_name(span: str) -> str | None:
     """A PER entity as a name, honorifics and titles stripped; None when it cannot be a person."""
+    span = _GLUED_HONORIFIC.sub(r"\1. ", span)
     words = [w.strip(_EDGE_PUNCT) for w in span.split("\n", 1)[0].split()]
     words = _strip_titles([w for w in words if w])
     size = len(words)
@@ -481,7 +486,7 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
             person = full.surname_owner(person) or person
         else:
             person = _attested_core(person, full) or person
-        if full.given_name_alone(person):
+        if full.given_name_alone(person) or _stray_word(person, sum(counts.values()), full):
             person = None
         canonical_of.update(dict.fromkeys(counts, person))
     articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons} if c)
@@ -497,6 +502,14 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     for canonical, count in articles.items():
         registry.add(canonical, sorted(variants[canonical] - {canonical}, key=person_key), count)
     return registry
+
+
+def _stray_word(name: str, articles: int, full: PersonRegistry) -> bool:
+    """A one-word value that is nobody's surname in the archive and is named in too few articles
+    to be a mononym (``Mahle``, ``Rochebaron``, ``Leetchi``; ``Rihanna`` and ``Chirac`` stay)."""
+    if len(name.split()) != 1 or spelling_key(name) in aliases():
+        return False
+    return articles < MONONYM_MIN_ARTICLES and not full.is_surname(name)
 
 
 def _attested_core(name: str, full: PersonRegistry) -> str | None:
@@ -532,14 +545,7 @@ def _opens_particle_phrase(word: str) -> bool:
 def canonicalize(person_lists: Iterable[list[str]], registry: PersonRegistry) -> list[list[str]]:
     """Each article's persons as the registry's canonical names, deduplicated, order kept.
 
-    Names the registry dropped (a first name used alone) go.
+    The lists are those the registry was built from: a name it does not know
+    is one it dropped (a first name alone, a stray word), and goes.
     """
-    return [list(dict.fromkeys(c for c in (_canonical(n, registry) for n in persons) if c))
-            for persons in person_lists]
-
-
-def _canonical(name: str, registry: PersonRegistry) -> str | None:
-    found = registry.canonical(name)
-    if found:
-        return found
-    return None if registry.given_name_alone(name) else name
+    return [list(dict.fromkeys(c for c in map(registry.canonical, persons) if c)) for persons in person_lists]
