@@ -306,3 +306,12 @@ def test_a_full_name_after_a_title_is_a_person_whatever_the_label():
     entities = [Entity("MISC", "Premier ministre Edouard Philippe", text.index("Premier")),
                 Entity("LOC", "Matignon", text.index("Matignon"))]
     assert persons_in(entities, text) == ["Edouard Philippe"]
+
+
+def test_a_full_name_after_an_institution_and_a_title_is_found():
+    """orangesum-33064 and the like: the model tags "Justice Eric Dupond-Moretti" ORG."""
+    text = "Et la charge du ministre de la Justice Eric Dupond-Moretti ne va pas les rassurer."
+    entities = [Entity("ORG", "Justice Eric Dupond-Moretti", text.index("Justice"))]
+    assert persons_in(entities, text) == ["Eric Dupond-Moretti"]
+    text = "Le directeur de l'Institut Pasteur de Lille a parlé."
+    assert persons_in([Entity("ORG", "Institut Pasteur de Lille", text.index("Institut"))], text) == []

@@ -85,6 +85,7 @@ _EDGE_PUNCT = " \t-–—,;:!?«»\"'“”()[]{}*/"
 _GLUED_HONORIFIC = re.compile(r"^(M|Mme|Mlle|Me|Dr|Pr)\.(?=[^\W\d_])")   # "M.Lodiot"
 _HONORIFIC = re.compile(r"^(?:M|Mme|Mlle|Me|Dr|Pr)\.?\s+[^\W\d_]")
 _NAME_PREFIX = re.compile(r"(?:[dl]'|[a-z]{1,3}-)?")   # d'Arc, al-Assad, el-Béchir
+_PLACE_PARTICLES = frozenset(("de", "du", "des", "d"))
 _HEADLINE_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
 _ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:(?P<article>le|la|les|un|une|du|des|au|aux)\s+|l['’])$", re.IGNORECASE)
 
@@ -225,7 +226,7 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     """The persons of one article from its NER entities and NER text."""
     mentions: dict[str, list[Entity]] = defaultdict(list)   # name -> its PER entities, in order
     things: Counter = Counter()                               # name -> times it names a thing
-    for entity in entities:
+    for entity in map(lambda e: _person_after_institution(e, text) or e, entities):
         if entity.label == "PER" or _HONORIFIC.match(entity.text) or _titled_name(entity.text):
             name = clean_name(entity.text)
             if name is None or _brand_led(name, entities):
@@ -244,6 +245,35 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
              if len(n.split()) > 1 or _single_word_person(n, mentions.get(n, []), entities, text)]
     table = aliases()
     return list(dict.fromkeys(table.get(spelling_key(n), n) for n in names))
+
+
+def _person_after_institution(entity: Entity, text: str) -> Entity | None:
+    """``la ministre de la [Justice Nicole Belloubet]``, tagged ORG: after a title, a non-person
+    entity that ends with a full name is an institution's name followed by its holder's.
+
+    The holder is the last word, the particles before it and one more word
+    (``Ursula von der Leyen``); the institution must leave at least one word
+    in front, and the holder must be name-shaped. ``de`` is no particle here:
+    it ends institutions (``Institut Pasteur de Lille``) as often as it
+    starts surnames.
+    """
+    words = entity.text.split()
+    if entity.label == "PER" or len(words) < 3 or "\n" in entity.text:
+        return None
+    previous = [w.strip(_EDGE_PUNCT) for w in text[max(0, entity.start - 40):entity.start].split()[-3:]]
+    if not any(_is_title(w) for w in previous if w):
+        return None
+    start = len(words) - 1
+    while start > 1 and person_key(words[start - 1]) in PARTICLES - _PLACE_PARTICLES:
+        start -= 1
+    start -= 1
+    if start < 1 or person_key(words[start]) in PARTICLES:   # "Institut Pasteur de Lille"
+        return None
+    tail = " ".join(words[start:])
+    name = clean_name(tail)
+    if name is None or name != tail or len(name.split()) < 2:
+        return None
+    return Entity("PER", tail, entity.start + entity.text.rindex(tail))
 
 
 def _titled_name(span: str) -> bool:
