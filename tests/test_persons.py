@@ -271,10 +271,12 @@ def test_a_full_name_right_after_a_title_is_found():
 
 def test_a_stray_edge_joins_the_name_the_archive_attests():
     """orangesum-35411: "le départ d'Edouard Philippe de Matignon"; a headline's first word in front of a name."""
-    lists = [["Edouard Philippe"]] * 8 + [["Anne Hidalgo"]] * 4 + [
-        ["Edouard Philippe de Matignon"], ["Avantage Anne Hidalgo"], ["Martin Luther King"], ["Martin Luther"]]
+    lists = [["Edouard Philippe"]] * 8 + [["Anne Hidalgo"]] * 4 + [["Marine Le Pen"]] * 8 + [
+        ["Edouard Philippe de Matignon"], ["Avantage Anne Hidalgo"], ["Martin Luther King"], ["Martin Luther"],
+        ["Jany Le Pen"]]
     merged = canonicalize(lists, build_registry(lists))
-    assert merged[12:] == [["Edouard Philippe"], ["Anne Hidalgo"], ["Martin Luther King"], ["Martin Luther"]]
+    assert merged[20:] == [["Edouard Philippe"], ["Anne Hidalgo"], ["Martin Luther King"], ["Martin Luther"],
+                           ["Jany Le Pen"]]
 
 
 def test_a_place_phrase_after_a_name_of_the_same_article_goes():

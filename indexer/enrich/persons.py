@@ -571,9 +571,9 @@ def _attested_core(name: str, full: PersonRegistry) -> str | None:
             cores.append(" ".join(words[:i]))
             break
     count = full.count(name)
-    for core in cores:
+    for core in (c for c in cores if not surname_only(c)):   # "Jany Le Pen" is not Marine Le Pen
         owner = full.canonical(core)
-        if owner and not surname_only(owner) and full.count(owner) >= CORE_DOMINANCE * max(count, 1):
+        if owner and full.count(owner) >= CORE_DOMINANCE * max(count, 1):
             return owner
     return None
 
