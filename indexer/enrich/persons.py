@@ -328,7 +328,10 @@ def _without_place_phrase(names: list[str]) -> list[str]:
 def clean_name(span: str) -> str | None:
     """A PER entity as a name, honorifics and titles stripped; None when it cannot be a person."""
     span = _GLUED_HONORIFIC.sub(r"\1. ", span)
-    words = [w.strip(_EDGE_PUNCT) for w in span.split("\n", 1)[0].split()]
+    first_line = span.split("\n", 1)[0]
+    if first_line != span and len(first_line.split()) == 1:
+        return None   # "Windsor\n\nPhilip": the entity ran over a paragraph end from one stray word
+    words = [w.strip(_EDGE_PUNCT) for w in first_line.split()]
     words = _strip_titles([w for w in words if w])
     size = len(words)
     while words and (not _capitalized(words[-1]) or person_key(words[-1]) in PARTICLES):
