@@ -77,7 +77,7 @@ def test_nobody_comes_from_comments_or_is_a_non_person(seed_persons):
     ("l'ex-ministre Jean-Yves Le Drian", "Jean-Yves Le Drian"),
     ("Omar el-Béchir", "Omar el-Béchir"),
     ("Karine Le Marchand\n\nLa guerre", "Karine Le Marchand"), ("Windsor\n\nPhilip", None),
-    ("M.Lodiot", "Lodiot"),
+    ("M.Lodiot", "Lodiot"), ("Martin DP215", None),
     ("Benjamin LEGENDRE", "Benjamin Legendre"),
     ("OTAN", None), ("RT-PCR", None), ("Covid", None), ("Mercredi", None),
     ("Gilets jaunes", None), ("président de la République", None), ("Clam Bar", None),
@@ -255,7 +255,7 @@ def test_a_first_name_alone_is_dropped_when_the_archive_uses_it_as_one():
 def test_a_one_word_name_stays_when_it_is_a_surname_or_a_mononym_of_the_archive():
     """Rihanna (three articles) and Chirac (a surname) stay; Leetchi, named once and nobody's surname, goes."""
     lists = [["Rihanna"]] * 3 + [["Jacques Chirac"], ["Bernadette Chirac"], ["Chirac"],
-                                 ["Leetchi", "Christophe Dettinger"]]
+                                 ["Leetchi", "Christophe Dettinger", "de France"]]
     merged = canonicalize(lists, build_registry(lists))
     assert merged[0] == ["Rihanna"] and merged[5] == ["Chirac"] and merged[6] == ["Christophe Dettinger"]
 

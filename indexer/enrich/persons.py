@@ -79,7 +79,7 @@ THING_WORDS = frozenset("""
 _QUOTES = "\"«»“”"
 _LEADING_ARTICLES = frozenset(("le", "la", "les", "l", "un", "une"))
 _ROMAN = re.compile(r"^[IVX]+$")
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'.-]*(?:['.-][^\W\d_'.-]*)*$")   # no digit: "DP215" is a model
 _EDGE_PUNCT = " \t-–—,;:!?«»\"'“”()[]{}*/"
 # "Dr Cédric Carbonneil", tagged MISC: an honorific makes it a person whatever the label.
 _GLUED_HONORIFIC = re.compile(r"^(M|Mme|Mlle|Me|Dr|Pr)\.(?=[^\W\d_])")   # "M.Lodiot"
@@ -551,7 +551,7 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
 def _stray_word(name: str, articles: int, full: PersonRegistry) -> bool:
     """A one-word value that is nobody's surname in the archive and is named in too few articles
     to be a mononym (``Mahle``, ``Rochebaron``, ``Leetchi``; ``Rihanna`` and ``Chirac`` stay)."""
-    if len(name.split()) != 1 or spelling_key(name) in aliases():
+    if not surname_only(name) or spelling_key(name) in aliases():   # "de France" counts as one word
         return False
     return articles < MONONYM_MIN_ARTICLES and not full.is_surname(name)
 
