@@ -551,7 +551,8 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
 def _stray_word(name: str, articles: int, full: PersonRegistry) -> bool:
     """A one-word value that is nobody's surname in the archive and is named in too few articles
     to be a mononym (``Mahle``, ``Rochebaron``, ``Leetchi``; ``Rihanna`` and ``Chirac`` stay)."""
-    if not surname_only(name) or spelling_key(name) in aliases():   # "de France" counts as one word
+    one_word = len(name.split()) == 1 or surname_only(name)   # "Bertrand-Kamal", "de France"
+    if not one_word or spelling_key(name) in aliases():
         return False
     return articles < MONONYM_MIN_ARTICLES and not full.is_surname(name)
 
