@@ -2,9 +2,10 @@
 
     python bench/pick_persons_sample.py [--seed 2026] > ids.txt
 
-Prints ``id<TAB>credit line<TAB>section`` for 156 articles of the shared
-corpus, none of the 45 of ``persons-dev.jsonl``, stratified so that the set
-does not look like one outlet:
+Prints ``id<TAB>credit line<TAB>section`` for up to 156 articles of the
+shared corpus (154 with the default seed: a draw that finds its pool already
+taken is skipped), none of the 45 of ``persons-dev.jsonl``, stratified so
+that the set does not look like one outlet:
 
 * 8 per section with at least 100 articles (12 sections), each section's
   picks rotating over the big credit lines it has (AFP, Orange avec AFP,
