@@ -210,3 +210,13 @@ def test_concurrent_searches_during_a_swap(fresh_store):
 def test_missing_index(fresh_store):
     with pytest.raises(NoIndex):
         open_engine(fresh_store.location)
+
+
+def test_whoosh_index_of_an_older_version_is_a_clear_message(tmp_path):
+    index_dir = tmp_path / "index"
+    write_index(store.WhooshStore(index_dir), [article(1)])
+    # Whoosh pickles the analyzers' classes into the index: as if they had since moved.
+    toc = next(store.current_generation(index_dir).glob("_MAIN_*.toc"))
+    toc.write_bytes(toc.read_bytes().replace(b"search.whoosh.schema", b"search.whoosh.moved_"))
+    with pytest.raises(NoIndex, match="built by an older version of Manchette: rebuild it"):
+        open_engine(index_dir)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -26,6 +27,7 @@ from typing import Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.index import EmptyIndexError
 
 from ..document import Article
 from ..engine import IndexLocked, NoIndex
@@ -55,9 +57,17 @@ def current_generation(index_dir: Path) -> Path | None:
 def open_generation(index_dir: Path):
     """(generation path, Whoosh index) of the live index, or NoIndex."""
     gen = current_generation(index_dir)
-    if gen is None or not whoosh_index.exists_in(str(gen)):
-        raise NoIndex(f"no index in {index_dir}: build one with `manchette index PATH --index {index_dir}`")
-    return gen, whoosh_index.open_dir(str(gen))
+    missing = NoIndex(f"no index in {index_dir}: build one with `manchette index PATH --index {index_dir}`")
+    if gen is None:
+        raise missing
+    try:
+        return gen, whoosh_index.open_dir(str(gen))
+    except EmptyIndexError:
+        raise missing from None
+    except (AttributeError, ImportError, pickle.UnpicklingError):
+        # The schema is pickled with the analyzers' classes: an index made before they moved cannot be read.
+        raise NoIndex(f"the index in {index_dir} was built by an older version of Manchette: rebuild it with "
+                      f"`manchette index PATH --index {index_dir}`") from None
 
 
 def read_meta(generation: Path) -> dict:
