@@ -27,7 +27,16 @@ def location_or_default(index: str | None) -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="manchette")
 def cli():
-    """Manchette: search French news archives."""
+    """Manchette: search French news archives.
+
+    \b
+    The index is a folder (Whoosh), or a SolrCloud collection alias given as
+    --index solr+http://HOST:PORT/solr/NAME. For SolrCloud, the environment may set
+    MANCHETTE_SOLR_USER and MANCHETTE_SOLR_PASSWORD (basic auth), MANCHETTE_SOLR_ZK
+    (ZooKeeper for the writer lock; default: asked of Solr), MANCHETTE_SOLR_CONFIGSET
+    (default: manchette), MANCHETTE_SOLR_SHARDS and MANCHETTE_SOLR_REPLICAS (new
+    collections; default 2 and 2) and MANCHETTE_CACHE (the persons cache).
+    """
 
 
 @cli.command("index")
