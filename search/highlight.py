@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from markupsafe import escape
 
+from . import index_query as iq
 from .analysis import FRENCH_CHAIN_LANGS, STOP_WORDS, WORD_RE, fold_in_place, terms
 
 SNIPPET_CHARS = 240
@@ -45,6 +46,19 @@ class Terms:
         content = exact - STOP_WORDS
         exact = content if content or stemmed else exact
         return cls(stemmed, exact, _candidate_pattern({t[:2] for t in stemmed | exact}))
+
+    @classmethod
+    def of_query(cls, leaves: list, expand) -> Terms:
+        """From a parsed query's positive leaves; ``expand(pattern)`` gives the indexed words a pattern covers."""
+        pairs = []
+        for leaf in leaves:
+            if isinstance(leaf, iq.MultiTerm):
+                pairs += [(leaf.field, word) for word in expand(leaf)]
+            elif isinstance(leaf, iq.Phrase):
+                pairs += [(leaf.field, word) for word in leaf.words]
+            elif isinstance(leaf, iq.Term):
+                pairs.append((leaf.field, leaf.text))
+        return cls.of(pairs)
 
     def __bool__(self) -> bool:
         return bool(self.stemmed or self.exact)

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Protocol
 
 from .analysis import WORD_RE, fold_word, normalize, terms
+from .query import parse
 
 FIELD = "body_exact"
 SUSPECT_BELOW = 2          # a word in fewer articles than this may be misspelt
@@ -46,7 +47,22 @@ def corrections(lexicon: Lexicon, words: list[str]) -> dict[int, str]:
     return found
 
 
-def corrected(text: str, words: list, fixes: dict[int, str]) -> str:
+def suggestion(lexicon: Lexicon, req, parsed, names, total: int, count) -> str | None:
+    """A corrected query, offered only when it finds more than ``total``.
+
+    ``count(parsed_query)``: how many articles it matches under the request's filters.
+    """
+    if not parsed.words or parsed.notice:
+        return None
+    fixes = corrections(lexicon, [w.text for w in parsed.words])
+    if not fixes:
+        return None
+    text = _corrected(req.query, parsed.words, fixes)
+    retried = parse(text, names, variants=req.variants, comments=req.comments)
+    return text if count(retried) > total else None
+
+
+def _corrected(text: str, words: list, fixes: dict[int, str]) -> str:
     """``text`` with each misspelt word (``words[i]``, with its place in ``text``) replaced by ``fixes[i]``."""
     for position in sorted(fixes, reverse=True):     # right to left keeps offsets valid
         word = words[position]

@@ -22,11 +22,12 @@ from ..facets import FACETS, Names, completions, date_facet, selected_keys, valu
 from ..highlight import Terms
 from ..query import ParsedQuery, parse
 from ..request import Facet, SearchRequest, SearchResult
-from ..suggest import corrected, corrections, distance as suggest_distance
+from ..suggest import distance as suggest_distance
+from ..suggest import suggestion as suggest
 from .client import Client, SolrError
 from .documents import META_ID, NOT_META, STORED, SUMMARY, meta_of_document, record_of_document
 from .location import parse_location
-from .translate import date_range, translate
+from .translate import date_range, solr_field, translate
 
 SUGGEST_BELOW = 3
 TOP_SOURCES = 10
@@ -129,7 +130,9 @@ class SolrEngine(base.Engine):
         hits = [base.hit(names, record_of_document(d), float(d.get("score", 0.0)), terms)
                 for d in answer["response"]["docs"]]
         facets = _facets(answer.get("facets", {}), names, selected, req)
-        suggestion = self._suggestion(collection, names, req, parsed, total) if total < SUGGEST_BELOW else None
+        suggestion = suggest(_Lexicon(self, collection), req, parsed, names, total,
+                             lambda retried: self._total(collection, retried, req, names)) \
+            if total < SUGGEST_BELOW else None
         return SearchResult(
             query=req.query, total=total, page=req.page, per_page=req.per_page,
             took_ms=(time.perf_counter() - started) * 1000, notice=base.notice(parsed.notice, req),
@@ -141,32 +144,12 @@ class SolrEngine(base.Engine):
         body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0}
         return self._select(collection, body)["response"]["numFound"]
 
-    def _suggestion(self, collection: str, names: Names, req: SearchRequest, parsed: ParsedQuery,
-                    total: int) -> str | None:
-        """A corrected query, offered only when it finds more."""
-        if not parsed.words or parsed.notice:
-            return None
-        fixes = corrections(_Lexicon(self, collection), [w.text for w in parsed.words])
-        if not fixes:
-            return None
-        text = corrected(req.query, parsed.words, fixes)
-        retried = parse(text, names, variants=req.variants, comments=req.comments)
-        return text if self._total(collection, retried, req, names) > total else None
-
     def _highlight_terms(self, collection: str, leaves: list) -> Terms:
-        pairs = []
-        for leaf in leaves:
-            if isinstance(leaf, iq.MultiTerm):
-                pairs += [(leaf.field, w) for w in self._expand(collection, leaf)]
-            elif isinstance(leaf, iq.Phrase):
-                pairs += [(leaf.field, w) for w in leaf.words]
-            elif isinstance(leaf, iq.Term):
-                pairs.append((leaf.field, leaf.text))
-        return Terms.of(pairs)
+        return Terms.of_query(leaves, lambda pattern: self._expand(collection, pattern))
 
     def _expand(self, collection: str, leaf) -> list[str]:
         """The indexed words a pattern covers (Solr's terms component), for highlighting."""
-        field = {"title": "title_fr", "body": "body_fr", "comments": "comments_fr"}.get(leaf.field, leaf.field)
+        field = solr_field(leaf.field)
         params = {"terms.fl": field, "terms.limit": MAX_EXPANSION, "terms.sort": "count", "wt": "json",
                   "json.nl": "flat", "distrib": "true"}
         if isinstance(leaf, iq.Prefix):
@@ -299,10 +282,10 @@ class _Lexicon:
         self.collection = collection
 
     def frequency(self, field: str, term: str) -> int:
-        solr_field = {"body": "body_fr"}.get(field, field)
-        params = {"terms.fl": solr_field, "terms.list": term, "terms.ttf": "false", "wt": "json",
+        indexed = solr_field(field)
+        params = {"terms.fl": indexed, "terms.list": term, "terms.ttf": "false", "wt": "json",
                   "json.nl": "map", "distrib": "true"}
-        found = self.engine.client.get(f"{self.collection}/terms", params).get("terms", {}).get(solr_field, {})
+        found = self.engine.client.get(f"{self.collection}/terms", params).get("terms", {}).get(indexed, {})
         return int(found.get(term, 0))
 
     def near(self, field: str, term: str, distance: int) -> list[str]:

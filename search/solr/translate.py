@@ -26,6 +26,12 @@ FIELDS = {
     "comments": ("comments_fr", "comments_folded"),
 }
 EVERY = {"lucene": {"query": "*:*"}}
+
+
+def solr_field(field: str) -> str:
+    """The Solr field that holds most of an engine-neutral field's words (the French chain's)."""
+    return FIELDS.get(field, (field,))[0]
+
 NOTHING = {"lucene": {"query": "-*:*"}}
 
 

@@ -24,7 +24,7 @@ from ..facets import FACETS, Names, completions
 from ..highlight import Terms
 from ..query import ParsedQuery, parse
 from ..request import SearchRequest, SearchResult
-from ..suggest import corrected, corrections
+from ..suggest import suggestion as suggest
 from . import store
 from .columns import UNDATED, Columns, count_facets, select
 from .evaluate import Evaluator, by_date, by_relevance
@@ -107,7 +107,8 @@ class WhooshEngine(base.Engine):
         page = self._page(index, evaluator, parsed, docs, req)
         terms = evaluator.highlight_terms(parsed.highlight)
         hits = [base.hit(index.names, index.record(int(d)), float(matches.scores[d]), terms) for d in page]
-        suggestion = self._suggestion(index, req, parsed, len(docs)) if len(docs) < SUGGEST_BELOW else None
+        suggestion = suggest(_Lexicon(index.searcher().reader()), req, parsed, index.names, len(docs),
+                             lambda retried: self._count(index, retried, req)) if len(docs) < SUGGEST_BELOW else None
         return SearchResult(
             query=req.query, total=int(len(docs)), page=req.page, per_page=req.per_page,
             took_ms=(time.perf_counter() - started) * 1000, notice=base.notice(parsed.notice, req),
@@ -129,18 +130,10 @@ class WhooshEngine(base.Engine):
             order = by_date(index.columns, docs, req.sort != "oldest", wanted)
         return order[start:wanted]
 
-    def _suggestion(self, index: _Opened, req: SearchRequest, parsed: ParsedQuery, total: int) -> str | None:
-        """A corrected query, offered only when it finds more."""
-        if not parsed.words or parsed.notice:
-            return None
-        fixes = corrections(_Lexicon(index.searcher().reader()), [w.text for w in parsed.words])
-        if not fixes:
-            return None
-        text = corrected(req.query, parsed.words, fixes)
-        retried = parse(text, index.names, variants=req.variants, comments=req.comments)
-        matches = index.evaluator().run(retried.query)
-        better = select(index.columns, index.names, req).all(matches.mask).sum()
-        return text if better > total else None
+    @staticmethod
+    def _count(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> int:
+        matches = index.evaluator().run(parsed.query)
+        return int(select(index.columns, index.names, req).all(matches.mask).sum())
 
     # --- articles ---------------------------------------------------------------------
 

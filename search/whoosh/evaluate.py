@@ -153,15 +153,7 @@ class Evaluator:
         return extra
 
     def highlight_terms(self, leaves: list) -> Terms:
-        pairs = []
-        for leaf in leaves:
-            if isinstance(leaf, iq.MultiTerm):
-                pairs += [(leaf.field, _text(w)) for w in self.expand(leaf)]
-            elif isinstance(leaf, iq.Phrase):
-                pairs += [(leaf.field, w) for w in leaf.words]
-            elif isinstance(leaf, iq.Term):
-                pairs.append((leaf.field, leaf.text))
-        return Terms.of(pairs)
+        return Terms.of_query(leaves, lambda pattern: [_text(w) for w in self.expand(pattern)])
 
 
 def whoosh_query(q) -> wq.Query:
