@@ -20,6 +20,8 @@ from search.record import record_of
 from search.sources import normalize_source
 from search.store import Batch, Store, StoredEntry
 
+from .enrich import copies
+from .enrich.agencies import agencies_of
 from .enrich.language import detect_language
 from .enrich.persons import PersonExtractor, build_registry, canonicalize
 from .enrich.topics import TopicAssigner
@@ -151,7 +153,9 @@ class _Enricher:
         langs = [detect_language(a.title, a.body, a.lang) for a in batch]
         persons = self._persons.extract(batch) if self._persons else [[] for _ in batch]
         topics = [self._topics.assign(a) for a in batch]
-        return list(zip(langs, persons, topics))
+        agencies = [agencies_of(a) for a in batch]
+        fingerprints = [copies.fingerprint(a.body) for a in batch]
+        return list(zip(langs, persons, topics, agencies, fingerprints))
 
 
 _worker_enricher: _Enricher | None = None
@@ -184,8 +188,9 @@ def enrich(articles: list[Article], cache_dir: Path | None, options: Options) ->
 
 
 def _apply(batch, result, done, total, options) -> int:
-    for article, (lang, persons, topics) in zip(batch, result):
+    for article, (lang, persons, topics, agencies, fingerprint) in zip(batch, result):
         article.lang, article.persons, article.topics = lang, persons, topics
+        article.agencies, article.fingerprint = agencies, fingerprint
     done += len(batch)
     options.progress("enrich", done, total)
     return done
@@ -247,6 +252,7 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
         articles = read_articles(paths, report, options)
         enrich(articles, store.cache_dir(), options)
         registry = _merge_persons(articles)
+        _group_copies(articles)
         with store.rebuild(options.workers) as batch:
             _write(batch, articles, registry, options)
             # The meta's last_run records the report: complete it first.
@@ -276,6 +282,40 @@ def _renamed(store: Store, kept_persons: dict[str, list[str]], kept: dict[str, S
     return articles
 
 
+def _group_copies(articles: list[Article], kept: dict[str, StoredEntry] | None = None,
+                  stored_texts: Callable[[list[str]], dict[str, str]] | None = None) -> dict[str, copies.Decision]:
+    """Set each article's copy group and representative flag; the decisions, kept articles' included."""
+    fresh = {a.id: a for a in articles}
+    entries = [copies.Entry(i, e.published, e.fingerprint, e.group, fresh=False) for i, e in (kept or {}).items()]
+    entries += [copies.Entry(a.id, a.published, a.fingerprint) for a in articles]
+
+    def texts(ids: list[str]) -> dict[str, str]:
+        found = {i: fresh[i].body for i in ids if i in fresh}
+        stored = [i for i in ids if i not in fresh]
+        return {**found, **(stored_texts(stored) if stored and stored_texts else {})}
+    decisions = copies.group(entries, texts)
+    for article in articles:
+        article.group, article.representative = decisions[article.id].group, decisions[article.id].representative
+    return decisions
+
+
+def _regrouped(store: Store, changed: list[Article], kept: dict[str, StoredEntry], renamed: list[Article],
+               kept_persons: dict[str, list[str]], registry: PersonRegistry) -> list[Article]:
+    """Untouched articles, not renamed, whose copy group or representative flag the changes move (a copy
+    joined, the representative went), with their persons as the registry names them now. Sets the group of
+    the changed and renamed articles too."""
+    decisions = _group_copies(changed, kept, lambda ids: {a.id: a.body for a in store.articles(ids)})
+    rewritten = {a.id for a in renamed}
+    moved = [i for i, entry in kept.items() if i not in rewritten
+             and (decisions[i].group, decisions[i].representative) != (entry.group, entry.representative)]
+    articles = store.articles(moved)
+    for article, persons in zip(articles, canonicalize([kept_persons.get(a.id, []) for a in articles], registry)):
+        article.persons = persons
+    for article in [*renamed, *articles]:
+        article.group, article.representative = decisions[article.id].group, decisions[article.id].representative
+    return articles
+
+
 def update(paths: list[Path], store: Store, options: Options) -> Report:
     """Add new articles, replace changed ones, remove those gone from the given roots."""
     if not store.exists():
@@ -299,10 +339,11 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
                         for i, entry in kept.items() if entry.persons}
         registry = _merge_persons(changed, kept_persons.values())
         renamed = _renamed(store, kept_persons, kept, registry)
+        regrouped = _regrouped(store, changed, kept, renamed, kept_persons, registry)
         with store.update() as batch:
             for article_id in gone:
                 batch.delete(article_id)
-            _write(batch, [*changed, *renamed], registry, options)
+            _write(batch, [*changed, *renamed, *regrouped], registry, options)
             report.renamed = len(renamed)
             report.updated = sum(1 for a in changed if a.id in existing)
             report.indexed = len(changed) - report.updated

@@ -26,6 +26,10 @@ class Article:
     # Filled by enrichment:
     persons: list[str] = field(default_factory=list)   # canonical names
     topics: list[str] = field(default_factory=list)    # taxonomy keys, main topic first
+    agencies: list[str] = field(default_factory=list)  # agency keys credited (indexer.enrich.agencies)
+    fingerprint: str = ""                              # what copy detection compares (indexer.enrich.copies)
+    group: str = ""                                    # the story's group: copies share it
+    representative: bool = False                       # the group's earliest (then longest) article
     extra: dict = field(default_factory=dict)
 
     def content_hash(self) -> str:

@@ -82,6 +82,10 @@ class Engine(ABC):
         """Articles, languages, sources, persons, topics, date span and size."""
 
     @abstractmethod
+    def group_members(self, group: str) -> list[Record]:
+        """The articles of a group of copies, oldest first (at most a few hundred)."""
+
+    @abstractmethod
     def delete(self, ids) -> int:
         """Remove articles by id; returns how many existed."""
 
@@ -98,6 +102,8 @@ def summary(names: Names, record: Record) -> dict:
         "lang": record.lang or "und", "date_text": record.date_text or None,
         "persons": [names.display("person", k) for k in record.person],
         "topics": [names.display("topic", k) for k in record.topic],
+        "agencies": [names.display("agency", k) for k in record.agency],
+        "group": record.group or record.id,
     }
 
 
@@ -128,6 +134,7 @@ def article_page(names: Names, record: Record, terms: Terms) -> dict:
         "title_html": paragraphs(shown["display_title"], terms, lang).removeprefix("<p>").removesuffix("</p>"),
         "body_html": paragraphs(record.body, terms, lang),
         "comments_html": paragraphs(record.comments, terms, lang) if record.comments else None,
+        "representative": record.representative,
     }
 
 
@@ -135,3 +142,34 @@ def iso(value: datetime | None) -> str | None:
     if not isinstance(value, datetime):
         return None
     return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+# --- copies of one story ---------------------------------------------------------------------------
+
+MAX_VERSIONS_LISTED = 20     # other versions a hit lists (``versions`` counts them all)
+MAX_VERSIONS_COMPARED = 50   # other versions an article page compares with it
+
+
+def version(names: Names, record: Record) -> dict:
+    """Another version of a story, as a hit or an article lists it."""
+    return {"id": record.id, "source": names.display("source", record.source) if record.source else None,
+            "published": iso(record.published)}
+
+
+def add_versions(names: Names, hits: list[Hit], members: dict[str, list[Record]], sizes: dict[str, int]) -> None:
+    """Each hit's count of other versions, and the first of them (oldest first); ``sizes``: group -> articles."""
+    for shown in hits:
+        others = [r for r in members.get(shown.group, []) if r.id != shown.id]
+        shown.versions = max(sizes.get(shown.group, 1) - 1, len(others))
+        shown.other_versions = [version(names, r) for r in others[:MAX_VERSIONS_LISTED]]
+
+
+def article_versions(names: Names, record: Record, members: list[Record]) -> list[dict]:
+    """The article's other versions with how much each differs (share of words not in common)."""
+    from .versions import difference
+    others = [r for r in members if r.id != record.id][:MAX_VERSIONS_COMPARED]
+    return [{**version(names, r), "difference": difference(record.body, r.body)} for r in others]
+
+
+def oldest_first(records: list[Record]) -> list[Record]:
+    return sorted(records, key=lambda r: (r.published is None, r.published or datetime.min, r.id))

@@ -13,6 +13,7 @@ import heapq
 from collections import Counter
 from datetime import date
 
+from .agencies import agency_key, agency_name
 from .analysis import fold
 from .dates import month_end
 from .persons import PersonRegistry
@@ -20,7 +21,7 @@ from .request import Facet, FacetValue, SearchRequest
 from .sources import key_of, normalize_source
 from .topics import topic_labels
 
-FACETS = ("source", "person", "topic", "lang")
+FACETS = ("source", "person", "topic", "lang", "agency")
 # Beyond this many months between the first and last match, the histogram is by year.
 MONTHS_BY_MONTH = 36
 
@@ -70,6 +71,8 @@ class Names:
             return fold(self.person(value) or value)
         if facet == "topic":
             return self._topic_keys.get(folded, value.strip().lower())
+        if facet == "agency":
+            return agency_key(value)
         return _LANGUAGE_CODES.get(folded, value.strip().lower())
 
     def display(self, facet: str, key: str) -> str:
@@ -79,6 +82,8 @@ class Names:
             return self.person(key) or key
         if facet == "topic":
             return self.topics.get(key, key)
+        if facet == "agency":
+            return agency_name(key)
         return key
 
 

@@ -43,6 +43,7 @@ FIELDS = {
     "langue": "lang", "lang": "lang", "language": "lang",
     "commentaires": "comments", "commentaire": "comments", "comments": "comments", "comment": "comments",
     "date": "date",
+    "agence": "agency", "agency": "agency", "agences": "agency",
 }
 QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“"}
 _STOPCHARS = set("()") | set(QUOTES) | set(QUOTES.values())
@@ -315,7 +316,7 @@ class _Compiled:
     stop: bool = False        # a lone stop word: dropped from an AND that has other words
 
 
-FILTER_FIELDS = ("source", "person", "topic", "lang", "date")
+FILTER_FIELDS = ("source", "person", "topic", "lang", "date", "agency")
 
 
 class _Compiler:

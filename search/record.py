@@ -35,6 +35,10 @@ class Record:
     author: str = ""
     origin: str = ""                   # the file it was read from (--update removes under roots)
     content_hash: str = ""
+    agency: list[str] = field(default_factory=list)        # agency keys
+    group: str = ""                    # copies of one story share it
+    representative: bool = False
+    fingerprint: str = ""              # kept for --update's copy detection
 
 
 def record_of(article: Article, person_variants: dict[str, list[str]] | None = None) -> Record:
@@ -49,7 +53,9 @@ def record_of(article: Article, person_variants: dict[str, list[str]] | None = N
         person=[fold(p) for p in article.persons],
         person_names=[v for p in article.persons for v in variants.get(p, [p])],
         topic=list(article.topics), tags=list(article.tags), section=article.section or "",
-        author=article.author or "", origin=article.origin, content_hash=article.content_hash())
+        author=article.author or "", origin=article.origin, content_hash=article.content_hash(),
+        agency=list(article.agencies), group=article.group, representative=article.representative,
+        fingerprint=article.fingerprint)
 
 
 def article_of(record: Record) -> Article:
@@ -60,4 +66,5 @@ def article_of(record: Record) -> Article:
         date_text=record.date_text or None, url=record.url or None, lang=record.lang,
         author=record.author or None, section=record.section or None, tags=record.tags,
         comments=record.comments, comment_count=record.comment_count, origin=record.origin,
-        topics=record.topic)
+        topics=record.topic, agencies=record.agency, fingerprint=record.fingerprint, group=record.group,
+        representative=record.representative)

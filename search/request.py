@@ -73,6 +73,8 @@ class SearchRequest:
     facet_size: int = DEFAULT_FACET_SIZE
     variants: bool = True        # expand person names to their known spellings
     comments: bool = False       # also search reader comments
+    agencies: list[str] = field(default_factory=list)
+    collapse: bool = True        # copies of one story show once
 
     @classmethod
     def from_params(cls, params) -> "SearchRequest":
@@ -111,13 +113,16 @@ class SearchRequest:
             facet_size=integer_param("facet_size", typed("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
             variants=_flag("variants", typed("variants"), True),
             comments=_flag("comments", typed("comments"), False),
+            agencies=getlist("agency"),
+            collapse=_flag("collapse", typed("collapse"), True),
         )
 
     def dates_reversed(self) -> bool:
         return bool(self.date_from and self.date_to and self.date_from > self.date_to)
 
     def filters(self) -> dict[str, list[str]]:
-        return {"source": self.sources, "person": self.persons, "topic": self.topics, "lang": self.langs}
+        return {"source": self.sources, "person": self.persons, "topic": self.topics, "lang": self.langs,
+                "agency": self.agencies}
 
 
 def integer_param(name: str, raw: str | None, default: int, low: int, high: int) -> int:
@@ -198,6 +203,10 @@ class Hit:
     topics: list[str]
     score: float
     snippet: str              # HTML: escaped article text with <mark> around matches
+    agencies: list[str] = field(default_factory=list)
+    group: str = ""           # copies of one story share it
+    versions: int = 0         # other articles of its group
+    other_versions: list[dict] = field(default_factory=list)   # id, source, published of (some of) them
 
     def to_dict(self) -> dict:
         return {
@@ -205,6 +214,8 @@ class Hit:
             "title_source": self.title_source, "source": self.source, "published": self.published,
             "url": self.url, "lang": self.lang, "persons": self.persons, "topics": self.topics,
             "score": round(self.score, 4), "snippet": self.snippet,
+            "agencies": self.agencies, "group": self.group, "versions": self.versions,
+            "other_versions": self.other_versions,
         }
 
 
@@ -219,10 +230,11 @@ class SearchResult:
     suggestion: str | None
     hits: list[Hit]
     facets: dict[str, Facet]
+    stories: int = 0          # distinct groups of copies among the matches (total counts articles)
 
     def to_dict(self) -> dict:
         return {
-            "query": self.query, "total": self.total, "page": self.page, "per_page": self.per_page,
+            "query": self.query, "total": self.total, "stories": self.stories, "page": self.page, "per_page": self.per_page,
             "took_ms": round(self.took_ms, 2), "notice": self.notice, "suggestion": self.suggestion,
             "hits": [h.to_dict() for h in self.hits],
             "facets": {name: facet.to_dict() for name, facet in self.facets.items()},

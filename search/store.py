@@ -29,6 +29,10 @@ class StoredEntry(NamedTuple):
     origin: str
     persons: list[str]   # folded person keys
     source_name: str     # as printed
+    published: object = None   # naive UTC datetime, or None
+    fingerprint: str = ""      # copy detection's (indexer.enrich.copies)
+    group: str = ""
+    representative: bool = False
 
 
 class Batch(ABC):

@@ -19,8 +19,8 @@ from ..record import Record
 META_ID = "_manchette_meta"       # the one document that is not an article: the index metadata
 NOT_META = f"-id:{META_ID}"
 STORED = ("id,title,body,comments,comment_count,source,source_name,published,date_text,url,lang,person,topic,"
-          "tags,section,author,origin,content_hash")
-SUMMARY = "id,title,body,source,published,date_text,url,lang,person,topic"   # lists show a title, derived from the body if none
+          "tags,section,author,origin,content_hash,agency,group,representative,fingerprint")
+SUMMARY = "id,title,body,source,published,date_text,url,lang,person,topic,agency,group"   # lists show a title, derived from the body if none
 
 
 def solr_document(record: Record) -> dict:
@@ -32,7 +32,9 @@ def solr_document(record: Record) -> dict:
         "date_text": record.date_text, "url": record.url, "lang": record.lang, "person": record.person,
         "person_names": record.person_names, "topic": record.topic, "tags": record.tags,
         "section": record.section, "author": record.author, "origin": record.origin,
-        "content_hash": record.content_hash,
+        "content_hash": record.content_hash, "agency": record.agency, "group": record.group,
+        "representative": record.representative, "fingerprint": record.fingerprint,
+        "story": record.group or record.id,
     }
     if record.published is not None:
         document["published"] = record.published.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -50,7 +52,9 @@ def record_of_document(document: dict) -> Record:
         date_text=document.get("date_text", ""), url=document.get("url", ""), lang=document.get("lang", "und"),
         person=document.get("person", []), topic=document.get("topic", []), tags=document.get("tags", []),
         section=document.get("section", ""), author=document.get("author", ""),
-        origin=document.get("origin", ""), content_hash=document.get("content_hash", ""))
+        origin=document.get("origin", ""), content_hash=document.get("content_hash", ""),
+        agency=document.get("agency", []), group=document.get("group", ""),
+        representative=bool(document.get("representative")), fingerprint=document.get("fingerprint", ""))
 
 
 def meta_document(meta: dict) -> dict:

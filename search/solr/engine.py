@@ -124,11 +124,14 @@ class SolrEngine(base.Engine):
             "offset": (req.page - 1) * req.per_page, "limit": req.per_page, "fields": STORED + ",score",
             "sort": _sort(req, parsed), "facet": _facet_request(selected, req),
         }
+        body = collapsed(body, req, parsed)
         answer = self._select(collection, body)
-        total = answer["response"]["numFound"]
+        total, stories = counts(answer)
         terms = self._highlight_terms(collection, parsed.highlight)
-        hits = [base.hit(names, record_of_document(d), float(d.get("score", 0.0)), terms)
-                for d in answer["response"]["docs"]]
+        hits = [base.hit(names, record_of_document(d), float(d.get("score", 0.0)), terms) for d in documents(answer)]
+        grouped = [h.group for h in hits if h.group != h.id]
+        if grouped:
+            base.add_versions(names, hits, *self._versions(collection, grouped))
         facets = _facets(answer.get("facets", {}), names, selected, req)
         suggestion = suggest(_Lexicon(self, collection), req, parsed, names, total,
                              lambda retried: self._total(collection, retried, req, names)) \
@@ -137,8 +140,28 @@ class SolrEngine(base.Engine):
             query=req.query, total=total, page=req.page, per_page=req.per_page,
             took_ms=(time.perf_counter() - started) * 1000, notice=base.notice(parsed.notice, req),
             suggestion=suggestion,
-            hits=hits, facets=facets,
+            hits=hits, facets=facets, stories=stories,
         )
+
+    def _versions(self, collection: str, groups: list[str]) -> tuple[dict[str, list[base.Record]], dict[str, int]]:
+        """The members of these groups (the first of each, oldest first) and each group's size."""
+        body = {"query": "*:*", "filter": ["{!terms f=group}" + ",".join(groups)], "fields": SUMMARY,
+                "sort": "published asc,id asc", "limit": len(groups) * (base.MAX_VERSIONS_LISTED + 1),
+                "facet": {"sizes": {"type": "terms", "field": "group", "limit": -1, "refine": True}}}
+        answer = self._select(collection, body)
+        members: dict[str, list[base.Record]] = {}
+        for document in answer["response"]["docs"]:
+            record = record_of_document(document)
+            members.setdefault(record.group, []).append(record)
+        sizes = {b["val"]: b["count"] for b in answer.get("facets", {}).get("sizes", {}).get("buckets", [])}
+        return members, sizes
+
+    @_follows_rebuilds
+    def group_members(self, group: str) -> list[base.Record]:
+        collection = self._collection()
+        body = {"query": {"term": {"f": "group", "query": group}}, "fields": STORED,
+                "sort": "published asc,id asc", "limit": base.MAX_VERSIONS_COMPARED + 1}
+        return base.oldest_first([record_of_document(d) for d in self._select(collection, body)["response"]["docs"]])
 
     def _total(self, collection: str, parsed: ParsedQuery, req: SearchRequest, names: Names) -> int:
         body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0}
@@ -176,7 +199,10 @@ class SolrEngine(base.Engine):
         if document is None:
             return None
         terms = self._highlight_terms(collection, parse(query, names).highlight) if query else Terms()
-        return base.article_page(names, record_of_document(document), terms)
+        record = record_of_document(document)
+        page = base.article_page(names, record, terms)
+        page["versions"] = base.article_versions(names, record, self.group_members(page["group"]))
+        return page
 
     @_follows_rebuilds
     def related(self, article_id: str, n: int = 5) -> list[dict]:
@@ -358,6 +384,40 @@ def _facets(answer: dict, names: Names, selected: dict[str, dict[str, str]], req
                                 months.get("missing", {}).get("count", 0), req)
     facets["date"].matching = part.get("count", 0)
     return facets
+
+
+# --- copies of one story ------------------------------------------------------------------------------
+
+def collapsed(body: dict, req: SearchRequest, parsed: ParsedQuery) -> dict:
+    """The request showing each story once, as its best-ranked match, when asked; either way it
+    counts the stories matched: the articles without a copy plus the groups of copies.
+
+    Solr's collapse parser works within a shard, and copies live on any shard: results are
+    grouped instead (distributed grouping ranks groups across shards), on ``story`` (the group,
+    or the article's id when it has none). Grouping leaves the facets counting articles.
+    """
+    facet = {**body["facet"], "_single": {"type": "query", "q": "*:* -group:[* TO *]"},
+             "_groups": {"type": "terms", "field": "group", "limit": -1, "refine": True}}
+    if not req.collapse:
+        return {**body, "facet": facet}
+    grouping = {"group": "true", "group.field": "story", "group.limit": 1, "group.sort": body["sort"],
+                "group.format": "simple", "group.main": "false"}
+    return {**body, "facet": facet, "params": {**body.get("params", {}), **grouping}}
+
+
+def documents(answer: dict) -> list[dict]:
+    """The hits' documents, grouped or not."""
+    if "grouped" in answer:
+        return answer["grouped"]["story"]["doclist"]["docs"]
+    return answer["response"]["docs"]
+
+
+def counts(answer: dict) -> tuple[int, int]:
+    """(articles, stories) a search matched."""
+    facets = answer.get("facets", {})
+    articles = answer["grouped"]["story"]["matches"] if "grouped" in answer else answer["response"]["numFound"]
+    singles = facets.get("_single", {}).get("count", 0)
+    return articles, singles + len(facets.get("_groups", {}).get("buckets", []))
 
 
 def _regex(pattern: str) -> str:

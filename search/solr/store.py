@@ -170,11 +170,14 @@ class SolrStore(Store):
         collection, entries, cursor = self._live(), {}, "*"
         while True:
             body = {"query": "*:*", "filter": [NOT_META], "limit": ENTRIES_PAGE, "sort": "id asc",
-                    "fields": "id,content_hash,origin,person,source_name", "params": {"cursorMark": cursor}}
+                    "fields": "id,content_hash,origin,person,source_name,published,fingerprint,group,representative",
+                    "params": {"cursorMark": cursor}}
             answer = self.client.post(f"{collection}/select", body)
             for d in answer["response"]["docs"]:
+                record = record_of_document(d)
                 entries[d["id"]] = StoredEntry(d.get("content_hash", ""), d.get("origin", ""), d.get("person", []),
-                                               d.get("source_name", ""))
+                                               d.get("source_name", ""), record.published, record.fingerprint,
+                                               record.group, record.representative)
             if answer.get("nextCursorMark", cursor) == cursor:
                 return entries
             cursor = answer["nextCursorMark"]

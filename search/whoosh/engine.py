@@ -28,6 +28,7 @@ from ..suggest import suggestion as suggest
 from . import store
 from .columns import UNDATED, Columns, count_facets, select
 from .evaluate import Evaluator, by_date, by_relevance
+from .groups import Groups
 from .postings import Postings
 from .schema import LangText
 
@@ -48,6 +49,7 @@ class _Opened:
         self._local = threading.local()
         searcher = self.searcher()
         self.columns = Columns(searcher.reader())
+        self.groups = Groups(searcher.reader(), self.columns.live)
         self.postings = Postings(searcher.reader(), searcher.weighting)
         self.totals = {name: self.columns.facets[name].counts(self.columns.live) for name in FACETS}
         self.value_counts = {name: {key: int(count) for key, count in zip(self.columns.facets[name].keys, counts)
@@ -107,13 +109,16 @@ class WhooshEngine(base.Engine):
         page = self._page(index, evaluator, parsed, docs, req)
         terms = evaluator.highlight_terms(parsed.highlight)
         hits = [base.hit(index.names, index.record(int(d)), float(matches.scores[d]), terms) for d in page]
+        sizes = index.groups.sizes([h.group for h in hits])
+        base.add_versions(index.names, hits, {group: self._members(index, group, base.MAX_VERSIONS_LISTED)
+                                              for group, size in sizes.items() if size > 1}, sizes)
         suggestion = suggest(_Lexicon(index.searcher().reader()), req, parsed, index.names, len(docs),
                              lambda retried: self._count(index, retried, req)) if len(docs) < SUGGEST_BELOW else None
         return SearchResult(
             query=req.query, total=int(len(docs)), page=req.page, per_page=req.per_page,
             took_ms=(time.perf_counter() - started) * 1000, notice=base.notice(parsed.notice, req),
             suggestion=suggestion,
-            hits=hits, facets=facets,
+            hits=hits, facets=facets, stories=index.groups.stories(docs),
         )
 
     @staticmethod
@@ -123,12 +128,17 @@ class WhooshEngine(base.Engine):
         if start >= len(docs):
             return docs[:0]
         wanted = start + req.per_page
-        # Without words to weigh (empty query, filters only), relevance means newest first.
-        if req.sort == "relevance" and parsed.highlight:
-            order = by_relevance(evaluator, docs, wanted)
-        else:
-            order = by_date(index.columns, docs, req.sort != "oldest", wanted)
-        return order[start:wanted]
+        if req.collapse:        # every match is ordered, then each group keeps its best-ranked one
+            return index.groups.collapse(_ordered(index, evaluator, parsed, docs, req, len(docs)))[start:wanted]
+        return _ordered(index, evaluator, parsed, docs, req, wanted)[start:wanted]
+
+    @staticmethod
+    def _members(index: _Opened, group: str, limit: int = base.MAX_VERSIONS_COMPARED) -> list[base.Record]:
+        docs = index.groups.members(group)[:limit + 1]
+        return base.oldest_first([index.record(int(d)) for d in docs])
+
+    def group_members(self, group: str) -> list[base.Record]:
+        return self._members(self._opened(), group)
 
     @staticmethod
     def _count(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> int:
@@ -145,7 +155,10 @@ class WhooshEngine(base.Engine):
         terms = Terms()
         if query:
             terms = index.evaluator().highlight_terms(parse(query, index.names).highlight)
-        return base.article_page(index.names, index.record(docnum), terms)
+        record = index.record(docnum)
+        page = base.article_page(index.names, record, terms)
+        page["versions"] = base.article_versions(index.names, record, self._members(index, page["group"]))
+        return page
 
     def related(self, article_id: str, n: int = 5) -> list[dict]:
         """Articles sharing the body's most distinctive words (Whoosh's more_like_this)."""
@@ -207,6 +220,14 @@ class WhooshEngine(base.Engine):
                 batch.delete(article_id)
             batch.commit(writing.meta())
         return len(present)
+
+
+def _ordered(index: _Opened, evaluator: Evaluator, parsed: ParsedQuery, docs: np.ndarray, req: SearchRequest,
+             wanted: int) -> np.ndarray:
+    # Without words to weigh (empty query, filters only), relevance means newest first.
+    if req.sort == "relevance" and parsed.highlight:
+        return by_relevance(evaluator, docs, wanted)
+    return by_date(index.columns, docs, req.sort != "oldest", wanted)
 
 
 def _iso_ticks(ticks: int) -> str | None:

@@ -102,4 +102,8 @@ def build_schema() -> Schema:
         author=STORED,
         origin=ID(stored=True),            # file the article came from (--update removal)
         content_hash=ID(stored=True),
+        agency=KEYWORD(stored=True, commas=True),   # agency keys
+        group=ID(stored=True),             # copies of one story share it
+        representative=ID(stored=True),    # "1" for the group's representative
+        fingerprint=STORED,                # copy detection's, for --update
     )

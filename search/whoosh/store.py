@@ -139,6 +139,10 @@ def whoosh_fields(record: Record) -> dict:
         "content_hash": record.content_hash,
         "date_text": record.date_text,
         "published": record.published,
+        "agency": ",".join(record.agency),
+        "group": record.group,
+        "representative": "1" if record.representative else "",
+        "fingerprint": record.fingerprint,
     }
     return {k: v for k, v in fields.items() if (v != "" and v is not None) or k == "id"}
 
@@ -153,7 +157,9 @@ def stored_record(stored: dict) -> Record:
         lang=stored.get("lang", "und"), person=stored_list(stored.get("person")),
         topic=stored_list(stored.get("topic")), tags=stored_list(stored.get("tags")),
         section=stored.get("section", ""), author=stored.get("author", ""),
-        origin=stored.get("origin", ""), content_hash=stored.get("content_hash", ""))
+        origin=stored.get("origin", ""), content_hash=stored.get("content_hash", ""),
+        agency=stored_list(stored.get("agency")), group=stored.get("group", ""),
+        representative=stored.get("representative") == "1", fingerprint=stored.get("fingerprint", ""))
 
 
 def stored_list(value: str | None) -> list[str]:
@@ -236,7 +242,9 @@ class WhooshStore(Store):
         _, ix = open_generation(self.index_dir)
         with ix.searcher() as searcher:
             return {fields["id"]: StoredEntry(fields.get("content_hash", ""), fields.get("origin", ""),
-                                              stored_list(fields.get("person")), fields.get("source_name", ""))
+                                              stored_list(fields.get("person")), fields.get("source_name", ""),
+                                              fields.get("published"), fields.get("fingerprint", ""),
+                                              fields.get("group", ""), fields.get("representative") == "1")
                     for fields in searcher.all_stored_fields()}
 
     def articles(self, ids: list[str]) -> list[Article]:

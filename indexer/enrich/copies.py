@@ -1,0 +1,285 @@
+"""Syndicated copies: which articles are versions of one story, and which one represents it.
+
+Detection runs in two steps so that memory stays small per article:
+
+1. :func:`fingerprint`, in the enrichment workers: a short string per article —
+   its word count, a hash of its normalised text (exact copies), a hash of its
+   first words (a teaser and its full article) and 16 MinHash band hashes of its
+   word 5-grams (near copies: LSH, 16 bands of 5 rows, so that two texts of
+   similarity 0.8 share a band with probability 0.998). It is stored with the
+   article, so ``--update`` compares new articles with the index without
+   re-reading every text.
+2. :func:`group`, once every fingerprint is known: articles with the same text
+   are one group; articles sharing a band are candidates, kept when the exact
+   Jaccard similarity of their 5-gram sets is at least 0.8 (the texts of the
+   candidates only are read again); a text of at most half the length of
+   another that starts with the same words and is contained in it (90% of its
+   5-grams) is that article's teaser. The representative of a group is its
+   earliest published article, the longest on a tie. An article with no copy has no group.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable
+
+import numpy as np
+
+from search.versions import SHINGLE, jaccard, shingles, words
+
+THRESHOLD = 0.8          # Jaccard similarity of word 5-grams for near copies
+BANDS, ROWS = 16, 5
+MIN_WORDS = 15           # shorter texts (captions, "Vidéo.") are never grouped
+LEAD_WORDS = 30          # words a teaser and its article start with
+TEASER_SHARE = 0.5       # a teaser has at most this share of its article's words
+TEASER_CONTAINED = 0.9   # share of the teaser's 5-grams found in the article
+RUN_PAIRS = 12           # a band bucket larger than this is checked as a chain and a star, not every pair
+_MASK = (1 << 64) - 1
+_rng = np.random.default_rng(20261127)
+_A = _rng.integers(1, 2 ** 63, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)   # odd multipliers
+_B = _rng.integers(0, 2 ** 63, BANDS * ROWS, dtype=np.uint64)
+_WORD_CACHE: dict[str, int] = {}
+_WORD_CACHE_LIMIT = 500_000
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+def _word_hash(word: str) -> int:
+    value = _WORD_CACHE.get(word)
+    if value is None:
+        if len(_WORD_CACHE) > _WORD_CACHE_LIMIT:
+            _WORD_CACHE.clear()
+        value = _WORD_CACHE[word] = _hash64(word)
+    return value
+
+
+def _band_hashes(text_words: list[str]) -> list[int]:
+    """MinHash of the word 5-grams, 16 bands of 5 rows, each band hashed to 64 bits."""
+    hashed = np.array([_word_hash(w) for w in text_words], dtype=np.uint64)
+    count = len(hashed) - SHINGLE + 1
+    grams = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        grams[:] = hashed[:count]
+        for k in range(1, SHINGLE):     # a 5-gram's hash: its words' hashes, rotated by position, xor-ed
+            part = hashed[k:k + count]
+            grams ^= (part << np.uint64(k * 13)) | (part >> np.uint64(64 - k * 13))
+        minima = (grams[None, :] * _A[:, None] + _B[:, None]).min(axis=1)
+    rows = minima.reshape(BANDS, ROWS)
+    return [_hash64(f"{band}:" + ",".join(map(str, row.tolist()))) for band, row in enumerate(rows)]
+
+
+def fingerprint(body: str) -> str:
+    """What grouping needs of an article, as stored with it: ``words exact lead band…`` (hex)."""
+    text_words = words(body)
+    if len(text_words) < MIN_WORDS:
+        return str(len(text_words))
+    parts = [len(text_words), _hash64(" ".join(text_words)), _hash64(" ".join(text_words[:LEAD_WORDS]))]
+    return " ".join([str(parts[0]), *(f"{p:x}" for p in parts[1:]), *(f"{b:x}" for b in _band_hashes(text_words))])
+
+
+@dataclass(slots=True)
+class Entry:
+    """One article as grouping sees it."""
+
+    id: str
+    published: datetime | None
+    fingerprint: str
+    group: str = ""              # the group it had in the index ("" for a new article)
+    fresh: bool = True           # new or changed in this run: its links are checked
+
+
+@dataclass(slots=True)
+class Decision:
+    group: str
+    representative: bool
+
+
+def group(entries: list[Entry], texts: Callable[[list[str]], dict[str, str]]) -> dict[str, Decision]:
+    """Article id -> its group and whether it represents it.
+
+    ``texts(ids)`` gives the bodies of the candidates to check. Articles already
+    grouped in the index stay together (their links were checked when they were
+    written); only links involving a fresh article are checked.
+    """
+    sets = _Sets(len(entries))
+    parsed = [_parse(e.fingerprint) for e in entries]
+    _join_old_groups(entries, sets)
+    _join_same_text(parsed, sets)
+    checker = _Checker(entries, texts)
+    for a, b in _band_candidates(parsed):
+        if (entries[a].fresh or entries[b].fresh) and sets.find(a) != sets.find(b) and checker.near(a, b):
+            sets.union(a, b)
+    for short, long in _teaser_candidates(parsed):
+        if (entries[short].fresh or entries[long].fresh) and sets.find(short) != sets.find(long) \
+                and checker.teaser(short, long):
+            sets.union(short, long)
+    return _decide(entries, parsed, sets)
+
+
+# --- fingerprints ---------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Parsed:
+    words: int
+    exact: int | None
+    lead: int | None
+    bands: list[int]
+
+
+def _parse(value: str) -> _Parsed:
+    parts = value.split()
+    if len(parts) < 3 + BANDS:
+        return _Parsed(int(parts[0]) if parts else 0, None, None, [])
+    return _Parsed(int(parts[0]), int(parts[1], 16), int(parts[2], 16), [int(p, 16) for p in parts[3:3 + BANDS]])
+
+
+# --- links ------------------------------------------------------------------------------------------
+
+class _Sets:
+    """Union-find over entry numbers."""
+
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _join_buckets(keys: Iterable[tuple[object, int]], sets: _Sets) -> None:
+    first: dict[object, int] = {}
+    for key, number in keys:
+        sets.union(number, first.setdefault(key, number))
+
+
+def _join_old_groups(entries: list[Entry], sets: _Sets) -> None:
+    _join_buckets(((e.group, n) for n, e in enumerate(entries) if e.group and not e.fresh), sets)
+
+
+def _join_same_text(parsed: list[_Parsed], sets: _Sets) -> None:
+    _join_buckets(((p.exact, n) for n, p in enumerate(parsed) if p.exact is not None), sets)
+
+
+def _runs(values: np.ndarray, numbers: np.ndarray) -> Iterable[np.ndarray]:
+    """The entry numbers of each run of two or more equal values."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(ordered)]
+    for start, end in zip(starts, ends):
+        if end - start > 1:
+            yield numbers[order[start:end]]
+
+
+def _pairs(run: np.ndarray) -> Iterable[tuple[int, int]]:
+    members = run.tolist()
+    if len(members) <= RUN_PAIRS:
+        return ((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    # A huge bucket (the same wire copy in many outlets): a chain and a star reach every copy.
+    return [*zip(members, members[1:]), *((members[0], b) for b in members[2:])]
+
+
+def _band_candidates(parsed: list[_Parsed]) -> Iterable[tuple[int, int]]:
+    numbers = np.array([n for n, p in enumerate(parsed) if p.bands], dtype=np.int64)
+    if len(numbers) < 2:
+        return
+    bands = np.array([parsed[n].bands for n in numbers.tolist()], dtype=np.uint64)
+    seen: set[tuple[int, int]] = set()
+    for band in range(BANDS):
+        for run in _runs(bands[:, band], numbers):
+            for pair in _pairs(run):
+                if pair not in seen:
+                    seen.add(pair)
+                    yield pair
+
+
+def _teaser_candidates(parsed: list[_Parsed]) -> Iterable[tuple[int, int]]:
+    numbers = np.array([n for n, p in enumerate(parsed) if p.lead is not None], dtype=np.int64)
+    if len(numbers) < 2:
+        return
+    leads = np.array([parsed[n].lead for n in numbers.tolist()], dtype=np.uint64)
+    for run in _runs(leads, numbers):
+        by_length = sorted(run.tolist(), key=lambda n: parsed[n].words)
+        longest = by_length[-1]
+        for short in by_length[:-1]:
+            if parsed[short].words <= TEASER_SHARE * parsed[longest].words:
+                yield short, longest
+
+
+class _Checker:
+    """Exact similarities of candidates, from their texts (read in batches, kept as 5-gram sets)."""
+
+    def __init__(self, entries: list[Entry], texts: Callable[[list[str]], dict[str, str]]):
+        self.entries = entries
+        self.texts = texts
+        self.grams: dict[int, set] = {}
+
+    def _grams(self, *numbers: int) -> list[set]:
+        missing = [n for n in numbers if n not in self.grams]
+        if missing:
+            bodies = self.texts([self.entries[n].id for n in missing])
+            for n in missing:
+                self.grams[n] = shingles(words(bodies.get(self.entries[n].id, "")))
+        return [self.grams[n] for n in numbers]
+
+    def near(self, a: int, b: int) -> bool:
+        first, second = self._grams(a, b)
+        return jaccard(first, second) >= THRESHOLD
+
+    def teaser(self, short: int, long: int) -> bool:
+        teaser, article = self._grams(short, long)
+        return bool(teaser) and len(teaser & article) >= TEASER_CONTAINED * len(teaser)
+
+
+# --- groups -------------------------------------------------------------------------------------------
+
+def _decide(entries: list[Entry], parsed: list[_Parsed], sets: _Sets) -> dict[str, Decision]:
+    members: dict[int, list[int]] = {}
+    for n in range(len(entries)):
+        members.setdefault(sets.find(n), []).append(n)
+    used = {e.group for e in entries if e.group}
+    decisions: dict[str, Decision] = {}
+    for numbers in members.values():
+        if len(numbers) == 1:         # a story told once: no group to collapse or count
+            decisions[entries[numbers[0]].id] = Decision("", True)
+            continue
+        first = min(numbers, key=lambda n: _rank(entries[n], parsed[n]))
+        group_id = _group_id(entries, numbers, first, used)
+        for n in numbers:
+            decisions[entries[n].id] = Decision(group_id, n == first)
+    return decisions
+
+
+def _rank(entry: Entry, parsed: _Parsed) -> tuple:
+    """Earliest published first (undated last), then the longest, then by id."""
+    published = entry.published.replace(tzinfo=None) if entry.published else datetime.max
+    return (published, -parsed.words, entry.id)
+
+
+def _group_id(entries: list[Entry], numbers: list[int], first: int, used: set[str]) -> str:
+    """The group id its kept members already share (the most common), else a new one from the representative."""
+    kept: dict[str, int] = {}
+    for n in numbers:
+        if entries[n].group and not entries[n].fresh:
+            kept[entries[n].group] = kept.get(entries[n].group, 0) + 1
+    if kept:
+        best = max(kept.items(), key=lambda item: (item[1], item[0]))[0]
+        used.add(best)
+        return best
+    base = f"{_hash64(entries[first].id):016x}"
+    group_id, suffix = base, 0
+    while group_id in used:            # an id whose old group lives on without it
+        suffix += 1
+        group_id = f"{base}-{suffix}"
+    used.add(group_id)
+    return group_id

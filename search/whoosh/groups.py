@@ -1,0 +1,38 @@
+"""Groups of copies in a Whoosh index as one array: collapsing a result is a ``np.unique``.
+
+Each document's group ordinal comes from the ``group`` field's postings; a
+document without one (an index built before copies were detected) is its own group.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .columns import _column
+
+
+class Groups:
+    def __init__(self, reader, live: np.ndarray):
+        column = _column(reader, "group")
+        self.keys = column.keys
+        self._ordinals = {key: number for number, key in enumerate(column.keys)}
+        size = len(live)
+        self.of = np.arange(len(column.keys), len(column.keys) + size, dtype=np.int64)
+        self.of[column.rows] = column.values
+        self.live = live
+
+    def stories(self, docs: np.ndarray) -> int:
+        """Distinct groups among ``docs``."""
+        return int(len(np.unique(self.of[docs])))
+
+    def collapse(self, order: np.ndarray) -> np.ndarray:
+        """``order`` keeping the first (best-ranked) document of each group, in order."""
+        _, first = np.unique(self.of[order], return_index=True)
+        return order[np.sort(first)]
+
+    def members(self, group: str) -> np.ndarray:
+        """Live document numbers of a group."""
+        number = self._ordinals.get(group)
+        return np.flatnonzero((self.of == number) & self.live) if number is not None else np.zeros(0, np.int64)
+
+    def sizes(self, groups: list[str]) -> dict[str, int]:
+        return {group: len(self.members(group)) for group in groups}
