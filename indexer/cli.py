@@ -118,5 +118,18 @@ def _format_stats(stats: dict) -> str:
     lines.append(f"dates: {(span.get('from') or '?')[:10]} .. {(span.get('to') or '?')[:10]} ({stats.get('undated', 0)} undated)")
     lines.append("top sources:")
     lines += [f"  {s['count']:>7}  {s['value']}" for s in stats.get("top_sources", [])]
+    lines += _format_copies(stats.get("copies"))
     lines.append(f"size on disk: {stats.get('size_bytes', 0) / 1e6:.1f} MB")
     return "\n".join(lines)
+
+
+def _format_copies(copies: dict | None, top: int = 10) -> list[str]:
+    """Groups of copies, and the sources and agencies whose articles are most often copies."""
+    if not copies:
+        return []
+    lines = [f"copies: {copies['groups']} groups, {copies['articles_in_groups']} articles in groups, "
+             f"{copies['copies']} copies"]
+    for title, rows in (("copies by source", copies["by_source"]), ("copies by agency", copies["by_agency"])):
+        lines.append(f"{title} (copies / articles):")
+        lines += [f"  {r['copies']:>7} / {r['articles']:<7} {r['share']:>6.1%}  {r['value']}" for r in rows[:top]]
+    return lines

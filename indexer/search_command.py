@@ -36,10 +36,12 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 @click.option("--per-page", default=None, metavar="N", help="Hits per page (at most 100).")
 @click.option("--comments", is_flag=True, help="Also search reader comments.")
 @click.option("--no-variants", is_flag=True, help="Do not expand person names to their other spellings.")
+@click.option("--agency", "agencies", multiple=True, metavar="A", help="Only articles credited to this agency.")
+@click.option("--all-versions", is_flag=True, help="List every copy of a story (by default each story shows once).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as the JSON API does.")
 @INDEX_OPTION
 def search_command(query, sources, persons, topics, langs, date_from, date_to, sort, page, per_page,
-                   comments, no_variants, as_json, index):
+                   comments, no_variants, agencies, all_versions, as_json, index):
     """Search the archive for QUERY (French query language: "phrase", OU, SAUF, -mot, titre:, date:…).
 
     A QUERY starting with "-" goes after "--": manchette search -- -Trump Poutine
@@ -48,6 +50,7 @@ def search_command(query, sources, persons, topics, langs, date_from, date_to, s
         "q": " ".join(query), "source": sources, "person": persons, "topic": topics, "lang": langs,
         "from": date_from, "to": date_to, "sort": sort, "page": page, "per_page": per_page,
         "comments": "true" if comments else None, "variants": "false" if no_variants else None,
+        "agency": agencies, "collapse": "false" if all_versions else None,
     }
     try:
         request = SearchRequest.from_params({k: v for k, v in params.items() if v is not None})
@@ -60,23 +63,31 @@ def search_command(query, sources, persons, topics, langs, date_from, date_to, s
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(readable(result, bold=sys.stdout.isatty()))
+        click.echo(readable(result, bold=sys.stdout.isatty(), collapsed=request.collapse))
 
 
-def readable(result: SearchResult, bold: bool = False) -> str:
+def readable(result: SearchResult, bold: bool = False, collapsed: bool = True) -> str:
     """The result as a numbered list: title, source, date, id and snippet."""
     lines = []
     if result.notice:
         lines.append(result.notice)
     if result.suggestion:
         lines.append(f"Essayez plutôt : « {result.suggestion} »")
-    pages = max(1, -(-result.total // result.per_page))
+    listed = result.stories if collapsed else result.total
+    pages = max(1, -(-listed // result.per_page))
     lines.append(f"{result.total} résultat{'s' if result.total > 1 else ''} "
                  f"(page {result.page}/{pages}, {result.took_ms:.0f} ms)")
+    if result.stories < result.total:
+        lines.append(f"{result.total} articles, {result.stories} histoires"
+                     + ("" if collapsed else " (toutes les versions)"))
     first = (result.page - 1) * result.per_page
     for number, hit in enumerate(result.hits, first + 1):
         byline = " · ".join(p for p in (hit.source, (hit.published or "")[:10], hit.id) if p)
         lines += ["", f"{number:>3}. {hit.display_title}", f"     {byline}", f"     {terminal_text(hit.snippet, bold)}"]
+        if hit.versions:
+            others = ", ".join(f"{v['source'] or v['id']} {(v['published'] or '')[:10]}".strip() for v in hit.other_versions)
+            lines.append(f"     + {hit.versions} autre{'s' if hit.versions > 1 else ''} version"
+                         f"{'s' if hit.versions > 1 else ''} : {others}")
     return "\n".join(lines)
 
 

@@ -173,3 +173,15 @@ def article_versions(names: Names, record: Record, members: list[Record]) -> lis
 
 def oldest_first(records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (r.published is None, r.published or datetime.min, r.id))
+
+
+def copy_stats(names: Names, groups: int, grouped: int, copies: dict[str, dict[str, int]],
+               totals: dict[str, dict[str, int]]) -> dict:
+    """What ``stats`` says of copies: groups, articles in them, and per source and agency the share of
+    articles that are copies (in a group, not its representative). ``copies``/``totals``: facet -> key -> count."""
+    def shares(facet: str) -> list[dict]:
+        rows = [{"value": names.display(facet, key), "articles": total, "copies": copies[facet].get(key, 0),
+                 "share": round(copies[facet].get(key, 0) / total, 4)} for key, total in totals[facet].items() if total]
+        return sorted(rows, key=lambda row: (-row["copies"], -row["articles"], row["value"]))
+    return {"groups": groups, "articles_in_groups": grouped, "copies": grouped - groups,
+            "by_source": shares("source"), "by_agency": shares("agency")}

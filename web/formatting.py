@@ -7,8 +7,10 @@ from datetime import date, datetime
 from search.dates import MONTH_NAMES, PARIS, parse_iso
 from search.facets import LANGUAGE_NAMES
 
-FACET_TITLES = {"source": "Source", "person": "Personnes", "topic": "Thèmes", "lang": "Langue", "date": "Date"}
-FACET_NOUNS = {"source": "source", "person": "personne", "topic": "thème", "lang": "langue", "date": "dates"}
+FACET_TITLES = {"source": "Source", "person": "Personnes", "topic": "Thèmes", "lang": "Langue", "date": "Date",
+                "agency": "Agence"}
+FACET_NOUNS = {"source": "source", "person": "personne", "topic": "thème", "lang": "langue", "date": "dates",
+               "agency": "agence"}
 SORT_LABELS = {"relevance": "Pertinence", "newest": "Plus récents d’abord", "oldest": "Plus anciens d’abord"}
 # Why a title looks quieter (search.titles says where a display title came from).
 DERIVED_TITLE_NOTES = {"url": "Article sans titre : titre tiré de son adresse",

@@ -81,6 +81,16 @@ SEARCH_PARAMETERS = [_param(name) for name in
                      ("q", "source", "person", "topic", "lang", "from", "to", "sort", "page", "per_page",
                       "facet_size", "variants", "comments")]
 
+PARAMETERS["agency"] = _multi("agency", "news agency credited (AFP, Belga, ATS…)")
+PARAMETERS["collapse"] = {
+    "name": "collapse", "in": "query", "required": False, "schema": {"type": "boolean", "default": True},
+    "description": "Show each story once (copies of one text grouped, as their best-ranked article); false lists "
+                   "every copy. Facet counts and `total` count articles either way."}
+SEARCH_PARAMETERS += [_param("agency"), _param("collapse")]
+DIFF_PARAMETERS = [{"name": name, "in": "query", "required": True, "description": what,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_ARTICLE_ID}}
+                   for name, what in (("a", "The reference article's id."), ("b", "The id of the version compared."))]
+
 FACET_VALUE = {"type": "object", "required": ["value", "count", "selected"], "properties": {
     "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}}
 FACET = {"type": "object", "required": ["values", "total_values"], "properties": {
@@ -100,10 +110,22 @@ HIT = {"type": "object", "required": ["id", *TITLES, "source", "published", "url
     "id": {"type": "string"}, **TITLES, "source": NULLABLE_STRING,
     "published": {"type": ["string", "null"], "format": "date-time"}, "url": NULLABLE_STRING,
     "lang": {"type": "string"}, "persons": STRINGS, "topics": STRINGS, "score": {"type": "number"},
-    "snippet": {"type": "string", "description": "Safe HTML: escaped text with <mark> around matches."}}}
+    "snippet": {"type": "string", "description": "Safe HTML: escaped text with <mark> around matches."},
+    "agencies": STRINGS, "group": {"type": "string", "description": "The story: copies of one text share it."},
+    "versions": {"type": "integer", "minimum": 0, "description": "Other articles of the same story."},
+    "other_versions": {"type": "array", "items": _ref("Version"), "description": "The first of them, oldest first."}}}
+VERSION = {"type": "object", "required": ["id", "source", "published"], "properties": {
+    "id": {"type": "string"}, "source": NULLABLE_STRING, "published": {"type": ["string", "null"], "format": "date-time"},
+    "difference": {"type": "number", "minimum": 0, "maximum": 1,
+                   "description": "Share of words not common to both texts (article pages only)."}}}
+DIFF = {"type": "object", "required": ["a", "b", "difference", "diff_html"], "properties": {
+    "a": _ref("ArticleSummary"), "b": _ref("ArticleSummary"), "difference": {"type": "number"},
+    "diff_html": {"type": "string", "description": "Safe HTML: b's text, escaped, words removed from a in <del>, "
+                                                   "added in <ins>."}}}
 SEARCH_RESULT = {"type": "object", "required": ["query", "total", "page", "per_page", "took_ms", "notice",
                                                 "suggestion", "hits", "facets"], "properties": {
     "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+    "stories": {"type": "integer", "minimum": 0, "description": "Distinct stories among the matching articles."},
     "page": {"type": "integer", "minimum": 1}, "per_page": {"type": "integer", "minimum": 1},
     "took_ms": {"type": "number"}, "notice": NULLABLE_STRING,
     "suggestion": {**NULLABLE_STRING, "description": "A corrected query (\"did you mean\")."},
@@ -120,7 +142,9 @@ ARTICLE = {"type": "object", "required": ["id", *TITLES, "title_html", "body_htm
     "date_text": NULLABLE_STRING,
     "title_html": {"type": "string", "description": "Safe HTML of display_title, query words in <mark>."},
     "body_html": {"type": "string", "description": "Safe HTML, query words in <mark>."},
-    "comments_html": {"type": ["string", "null"], "description": "Safe HTML of the reader comments."}}}
+    "comments_html": {"type": ["string", "null"], "description": "Safe HTML of the reader comments."},
+    "agencies": STRINGS, "group": {"type": "string"}, "representative": {"type": "boolean"},
+    "versions": {"type": "array", "items": _ref("Version")}}}
 ARTICLE_PAGE = {"type": "object", "required": ["article", "related", "query"], "properties": {
     "article": _ref("Article"), "related": {"type": "array", "items": _ref("ArticleSummary")},
     "query": {"type": "string"}}}
@@ -199,6 +223,11 @@ def document() -> dict:
                 {"name": "n", "in": "query", "required": False,
                  "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS,
                             "default": DEFAULT_COMPLETIONS}}]),
+            "/api/diff": _get("What changed between two versions of a story", {
+                "200": _json("Diff", "Both articles and b's text marked against a's"),
+                "404": _json("Error", "No such article"), **ERRORS}, DIFF_PARAMETERS),
+            "/diff": _get("What changed between two versions (HTML)", {"200": HTML, "404": _html("No such article"),
+                                                                       **HTML_ERRORS}, DIFF_PARAMETERS),
             "/api/stats": _get("Overview of the archive (the home page's data)", {
                 "200": _json("Overview", "Counts and most frequent values"), "503": ERRORS["503"]}),
             "/api/openapi.json": _get("This document", {"200": {
@@ -215,6 +244,7 @@ def document() -> dict:
                 "SearchResult": SEARCH_RESULT, "Hit": HIT, "Facet": FACET, "FacetValue": FACET_VALUE,
                 "DateFacet": DATE_FACET, "Article": ARTICLE, "ArticleSummary": ARTICLE_SUMMARY,
                 "ArticlePage": ARTICLE_PAGE, "Completions": COMPLETIONS, "Overview": OVERVIEW, "Error": ERROR,
+                "Version": VERSION, "Diff": DIFF,
             },
         },
     }

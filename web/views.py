@@ -28,7 +28,8 @@ def home():
 def search():
     context = search_context(request.args)
     req, result = context["req"], context["result"]
-    last_page = min(MAX_PAGE, max(1, math.ceil(result.total / req.per_page)))
+    listed = result.stories if req.collapse else result.total     # collapsed, a page lists stories
+    last_page = min(MAX_PAGE, max(1, math.ceil(listed / req.per_page)))
     chips = active_filters(req)
     return render_template(
         "search.html", **context, chips=chips, facet_names=FACETS,

@@ -272,7 +272,24 @@ class SolrEngine(base.Engine):
             "size_bytes": self._size(collection),
             "generation": collection,
             "built": self._metadata(collection).meta.get("built"),
+            "copies": self._copy_stats(collection, names),
         }
+
+    def _copy_stats(self, collection: str, names: Names) -> dict:
+        every = {"type": "terms", "limit": -1, "refine": True}
+        facet = {"groups": {**every, "field": "group"},
+                 "copies": {"type": "query", "q": "group:[* TO *] AND representative:false",
+                            "facet": {f: {**every, "field": f} for f in ("source", "agency")}},
+                 **{f"all_{f}": {**every, "field": f} for f in ("source", "agency")}}
+        answer = self._select(collection, {"query": "*:*", "limit": 0, "facet": facet}).get("facets", {})
+        groups = answer.get("groups", {}).get("buckets", [])
+
+        def counts(part: dict, facet: str) -> dict[str, int]:
+            return {b["val"]: b["count"] for b in part.get(facet, {}).get("buckets", [])}
+        copies = answer.get("copies", {})
+        return base.copy_stats(names, len(groups), sum(b["count"] for b in groups),
+                               {f: counts(copies, f) for f in ("source", "agency")},
+                               {f: counts(answer, f"all_{f}") for f in ("source", "agency")})
 
     def _size(self, collection: str) -> int:
         """Bytes of every replica's index (what the cluster's disks hold)."""

@@ -206,7 +206,21 @@ class WhooshEngine(base.Engine):
             "size_bytes": store.size_on_disk(index.path),
             "generation": index.path.name,
             "built": index.meta.get("built"),
+            "copies": self._copy_stats(index),
         }
+
+    @staticmethod
+    def _copy_stats(index: _Opened) -> dict:
+        grouped = index.groups.grouped()
+        reader = index.searcher().reader()
+        representatives = np.zeros(index.columns.size, bool)
+        if ("representative", "1") in reader:
+            representatives[np.fromiter(reader.postings("representative", "1").all_ids(), dtype=np.int64)] = True
+        copies = grouped & ~representatives
+        counts = {facet: dict(zip(index.columns.facets[facet].keys, index.columns.facets[facet].counts(copies).tolist()))
+                  for facet in ("source", "agency")}
+        return base.copy_stats(index.names, index.groups.stories(np.flatnonzero(grouped)), int(grouped.sum()), counts,
+                               {f: index.value_counts[f] for f in ("source", "agency")})
 
     # --- changes ----------------------------------------------------------------------
 

@@ -34,5 +34,9 @@ class Groups:
         number = self._ordinals.get(group)
         return np.flatnonzero((self.of == number) & self.live) if number is not None else np.zeros(0, np.int64)
 
+    def grouped(self) -> np.ndarray:
+        """Live documents that have a copy."""
+        return (self.of < len(self.keys)) & self.live
+
     def sizes(self, groups: list[str]) -> dict[str, int]:
         return {group: len(self.members(group)) for group in groups}
