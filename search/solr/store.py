@@ -186,6 +186,8 @@ class SolrStore(Store):
         collection, found = self._live(), {}
         for start in range(0, len(ids), BATCH):
             answer = self.client.form(f"{collection}/get", [("id", i) for i in ids[start:start + BATCH]])
-            for document in answer.get("response", {}).get("docs", []):
+            # Asked for one id, Solr's real-time get answers {"doc": …}, for several {"response": {"docs": […]}}.
+            documents = [answer["doc"]] if answer.get("doc") else answer.get("response", {}).get("docs", [])
+            for document in documents:
                 found[document["id"]] = article_of(record_of_document(document))
         return [found[i] for i in ids if i in found]
