@@ -21,6 +21,7 @@ from .highlight import Terms, paragraphs, snippet
 from .record import Record
 from .request import DATES_REVERSED_NOTICE, Hit, SearchRequest, SearchResult
 from .titles import display_title
+from .versions import difference
 
 SOLR_SCHEMES = ("solr+http://", "solr+https://")
 
@@ -166,7 +167,6 @@ def add_versions(names: Names, hits: list[Hit], members: dict[str, list[Record]]
 
 def article_versions(names: Names, record: Record, members: list[Record]) -> list[dict]:
     """The article's other versions with how much each differs (share of words not in common)."""
-    from .versions import difference
     others = [r for r in members if r.id != record.id][:MAX_VERSIONS_COMPARED]
     return [{**version(names, r), "difference": difference(record.body, r.body)} for r in others]
 

@@ -248,7 +248,7 @@ def test_atom_survives_control_characters(client):
 # --- articles without a title ---------------------------------------------------------------------
 
 def test_untitled_hits_carry_a_display_title(untitled_client, conforms):
-    document = conforms(untitled_client.get("/api/search?per_page=100").get_json(), "SearchResult")
+    document = conforms(untitled_client.get("/api/search?per_page=100&collapse=false").get_json(), "SearchResult")
     hits = {hit["id"]: hit for hit in document["hits"]}
     assert all(hit["display_title"] for hit in hits.values())
     slug = hits["sans-titre/adresse"]
@@ -272,7 +272,7 @@ def test_untitled_article_document(untitled_client, conforms):
 
 
 def test_csv_has_the_display_title_beside_the_title(untitled_client):
-    rows = {row["id"]: row for row in read_csv(untitled_client.get("/api/search.csv"))}
+    rows = {row["id"]: row for row in read_csv(untitled_client.get("/api/search.csv?collapse=false"))}
     assert list(next(iter(rows.values())))[1:3] == ["title", "display_title"]
     assert rows["sans-titre/phrase"]["title"] == ""
     assert rows["sans-titre/phrase"]["display_title"] == "Ils ont de 4 à 9 enfants et voient tout en grand"
@@ -280,7 +280,7 @@ def test_csv_has_the_display_title_beside_the_title(untitled_client):
 
 
 def test_atom_entries_always_have_a_title(untitled_client):
-    feed = ET.fromstring(untitled_client.get("/search.atom").data)
+    feed = ET.fromstring(untitled_client.get("/search.atom?collapse=false").data)
     titles = {entry.findtext(f"{ATOM}id").rsplit("/articles/", 1)[1]: entry.findtext(f"{ATOM}title")
               for entry in feed.findall(f"{ATOM}entry")}
     assert len(titles) == 8 and all(titles.values())
@@ -302,7 +302,7 @@ def test_openapi_describes_every_route(app, spec):
 def test_openapi_parameters_are_the_ones_the_api_reads(spec):
     search_parameters = {p["$ref"].rsplit("/", 1)[-1] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert search_parameters == {"q", "source", "person", "topic", "lang", "from", "to", "sort", "page",
-                                 "per_page", "facet_size", "variants", "comments"}
+                                 "per_page", "facet_size", "variants", "comments", "agency", "collapse"}
 
 
 def test_json_headers(client):

@@ -44,7 +44,7 @@ def corpus_queries(searcher) -> list[str]:
 
 def whoosh_grouping(searcher, text: str, names) -> tuple[set[int], dict[str, dict[str, int]]]:
     """Matches and per-facet counts as Whoosh's own grouping computes them."""
-    facets = {name: sorting.FieldFacet(name, allow_overlap=name in ("person", "topic")) for name in FACETS}
+    facets = {name: sorting.FieldFacet(name, allow_overlap=name in ("person", "topic", "agency")) for name in FACETS}
     results = searcher.search(whoosh_query(parse(text, names).query), groupedby=facets, limit=None)
     groups = {name: {key: len(docs) for key, docs in results.groups(name).items() if key} for name in FACETS}
     return set(results.docs()), groups

@@ -36,7 +36,7 @@ def _pages(req: SearchRequest) -> Iterator[list]:
     """Hits a page at a time, up to the cap; the first page is fetched before streaming starts."""
     page_request = replace(req, page=1, per_page=MAX_PER_PAGE, facet_size=1)
     result = engine().search(page_request)
-    wanted = min(result.total, CSV_CAP)
+    wanted = min(result.stories if req.collapse else result.total, CSV_CAP)   # collapsed: one row per story
     yield result.hits[:wanted]
     sent = len(result.hits)
     while sent < wanted and result.hits:

@@ -39,26 +39,32 @@ _MASK = (1 << 64) - 1
 _rng = np.random.default_rng(20261127)
 _A = _rng.integers(1, 2 ** 63, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)   # odd multipliers
 _B = _rng.integers(0, 2 ** 63, BANDS * ROWS, dtype=np.uint64)
+_ROW_WEIGHTS = _rng.integers(1, 2 ** 63, (BANDS, ROWS), dtype=np.uint64) | np.uint64(1)   # a band's rows -> one hash
 _WORD_CACHE: dict[str, int] = {}
 _WORD_CACHE_LIMIT = 500_000
 
 
-def _hash64(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+def _hash64(text: str, signed: bool = False) -> int:
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=signed)
 
 
-def _word_hash(word: str) -> int:
-    value = _WORD_CACHE.get(word)
-    if value is None:
+def _word_hashes(text_words: list[str]) -> list[int]:
+    """A stable 64-bit hash per word (cached per process: most words repeat from article to article)."""
+    hashes = list(map(_WORD_CACHE.get, text_words))
+    if None in hashes:
         if len(_WORD_CACHE) > _WORD_CACHE_LIMIT:
             _WORD_CACHE.clear()
-        value = _WORD_CACHE[word] = _hash64(word)
-    return value
+        for number, value in enumerate(hashes):
+            if value is None:
+                # Signed: NumPy makes an int64 array of them faster than a uint64 one of large ints.
+                hashes[number] = _WORD_CACHE[text_words[number]] = _hash64(text_words[number], signed=True)
+    return hashes
 
 
 def _band_hashes(text_words: list[str]) -> list[int]:
     """MinHash of the word 5-grams, 16 bands of 5 rows, each band hashed to 64 bits."""
-    hashed = np.array([_word_hash(w) for w in text_words], dtype=np.uint64)
+    hashed = np.array(_word_hashes(text_words), dtype=np.int64).view(np.uint64)
     count = len(hashed) - SHINGLE + 1
     grams = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -67,8 +73,7 @@ def _band_hashes(text_words: list[str]) -> list[int]:
             part = hashed[k:k + count]
             grams ^= (part << np.uint64(k * 13)) | (part >> np.uint64(64 - k * 13))
         minima = (grams[None, :] * _A[:, None] + _B[:, None]).min(axis=1)
-    rows = minima.reshape(BANDS, ROWS)
-    return [_hash64(f"{band}:" + ",".join(map(str, row.tolist()))) for band, row in enumerate(rows)]
+        return (minima.reshape(BANDS, ROWS) * _ROW_WEIGHTS).sum(axis=1, dtype=np.uint64).tolist()
 
 
 def fingerprint(body: str) -> str:

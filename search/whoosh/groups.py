@@ -20,14 +20,22 @@ class Groups:
         self.of[column.rows] = column.values
         self.live = live
 
+    # Most articles have no copy: only the grouped ones (ordinals below len(keys)) need sorting out.
+
     def stories(self, docs: np.ndarray) -> int:
-        """Distinct groups among ``docs``."""
-        return int(len(np.unique(self.of[docs])))
+        """Distinct stories among ``docs``: the articles without a copy, plus the groups."""
+        ordinals = self.of[docs]
+        grouped = ordinals[ordinals < len(self.keys)]
+        return int(len(docs) - len(grouped) + len(np.unique(grouped)))
 
     def collapse(self, order: np.ndarray) -> np.ndarray:
         """``order`` keeping the first (best-ranked) document of each group, in order."""
-        _, first = np.unique(self.of[order], return_index=True)
-        return order[np.sort(first)]
+        ordinals = self.of[order]
+        positions = np.flatnonzero(ordinals < len(self.keys))
+        _, first = np.unique(ordinals[positions], return_index=True)
+        keep = ordinals >= len(self.keys)
+        keep[positions[first]] = True
+        return order[keep]
 
     def members(self, group: str) -> np.ndarray:
         """Live document numbers of a group."""
