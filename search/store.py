@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,7 +30,7 @@ class StoredEntry(NamedTuple):
     origin: str
     persons: list[str]   # folded person keys
     source_name: str     # as printed
-    published: object = None   # naive UTC datetime, or None
+    published: datetime | None = None   # naive UTC
     fingerprint: str = ""      # copy detection's (indexer.enrich.copies)
     group: str = ""
     representative: bool = False
