@@ -21,6 +21,7 @@ from search.record import record_of
 from search.sources import normalize_source
 from search.store import Batch, Store, StoredEntry
 
+from .children import die_with_this_process
 from .enrich.language import detect_language
 from .enrich.persons import PersonExtractor, build_registry, canonicalize
 from .enrich.topics import TopicAssigner
@@ -286,6 +287,7 @@ def _commit(batch: Batch, meta: dict, options: Options) -> None:
 
 def build(paths: list[Path], store: Store, options: Options) -> Report:
     """Full rebuild beside the live index, swapped in only when complete."""
+    die_with_this_process()
     started = time.monotonic()
     report = Report()
     with store.lock(), Spool() as spool:
@@ -325,6 +327,7 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
     """Add new articles, replace changed ones, remove those gone from the given roots."""
     if not store.exists():
         return build(paths, store, options)
+    die_with_this_process()
     started = time.monotonic()
     report = Report()
     with store.lock(), Spool() as spool:

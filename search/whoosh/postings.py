@@ -154,6 +154,8 @@ def _blocks(matcher: W3LeafMatcher, values: list | None) -> tuple[np.ndarray, np
         if values is not None:
             values.extend(block_values)
         matcher._next_block()
+    if not ids:     # a term left in a merged segment with none of its articles (all replaced or removed)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return np.concatenate(ids), np.concatenate(weights)
 
 
