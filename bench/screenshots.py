@@ -34,7 +34,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SAMPLE = 1000
 TRENDS = 'q="gilets jaunes"&q=retraites&q=confinement&from=2018-07'
-FOCUSED_POINT = 6
+FOCUSED_POINT = 21
 
 
 def sample_index(folder: Path) -> Path:
@@ -73,6 +73,7 @@ def shoot(base: str, query: str) -> list[Path]:
         page.get_by_role("link", name="CSV").focus()
         for _ in range(FOCUSED_POINT):      # the readout of a point reached with the keyboard
             page.keyboard.press("Tab")
+        page.evaluate("document.querySelector('#trends-title').scrollIntoView()")
         save("trends", full_page=False)
         browser.close()
     return shots

@@ -88,8 +88,8 @@ class Engine(ABC):
         """Remove articles by id; returns how many existed."""
 
     @abstractmethod
-    def date_counts(self, req: SearchRequest, edges: list[date]) -> DateCounts:
-        """Articles matching the request (words and filters) published in each [edges[i], edges[i+1]) (UTC days).
+    def date_counts(self, reqs: list[SearchRequest], edges: list[date]) -> list[DateCounts]:
+        """For each request, its matches (words and filters) published in each [edges[i], edges[i+1]) (UTC days).
 
         Also the undated matches and the first and last day of the dated ones; with no edges, only those.
         """

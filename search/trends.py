@@ -40,8 +40,8 @@ class DateCounts:
 @dataclass(frozen=True)
 class Period:
     key: str                   # 2019-03-04 (day), 2019-W10 (ISO week), 2019-03 (month), 2019 (year)
-    start: date
-    end: date                  # last day, inclusive
+    start: date                # first day, or the first day asked (from) when that is later
+    end: date                  # last day, inclusive, or the last day asked (to) when that is earlier
 
 
 def period_start(day: date, interval: str) -> date:
@@ -189,16 +189,16 @@ CSV_COLUMNS = ("query", "period", "from", "to", "count", "total", "share")
 
 def trends(engine, treq: TrendRequest) -> Trends:
     """Counts and totals per period for each query (``engine``: a :class:`search.engine.Engine`)."""
-    span = engine.date_counts(treq.base, [])
+    span, = engine.date_counts([treq.base], [])
     interval = auto_interval(span.first, span.last) if treq.interval == AUTO else treq.interval
     cut = periods(span.first, span.last, interval, MAX_PERIODS) if span.first and span.last else []
     if len(cut) > MAX_PERIODS:
         raise BadParameter("interval", f"{interval} gives more than {MAX_PERIODS} periods from {span.first} to "
                                        f"{span.last}: choose a longer interval or narrow the dates")
+    # A period cut by the dates asked covers only those days, so that its link finds exactly its count.
+    cut = [Period(p.key, max(p.start, treq.base.date_from or p.start), min(p.end, treq.base.date_to or p.end))
+           for p in cut]
     edges = [p.start for p in cut] + ([cut[-1].end + timedelta(days=1)] if cut else [])
-    base = engine.date_counts(treq.base, edges)
-    series = []
-    for query in treq.queries:
-        counted = engine.date_counts(treq.search(query), edges)
-        series.append(Series(query, counted.counts, counted.undated))
+    base, *counted = engine.date_counts([treq.base, *(treq.search(q) for q in treq.queries)], edges)
+    series = [Series(query, c.counts, c.undated) for query, c in zip(treq.queries, counted)]
     return Trends(interval, cut, base.counts, base.undated, series)

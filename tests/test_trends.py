@@ -67,13 +67,23 @@ def test_counts_add_up_to_the_search_total(corpus_engine, filters):
 def test_a_point_is_the_search_of_its_period(corpus_engine):
     result = trend(corpus_engine, q=["police"], interval="week", **{"from": "2020-01", "to": "2020-03"})
     assert result.interval == "week" and result.periods[0].key.startswith("2020-W")
-    assert all(p.start.weekday() == 0 and (p.end - p.start).days == 6 for p in result.periods)
+    assert all(p.start.weekday() == 0 for p in result.periods[1:]) and result.periods[-1].end <= date(2020, 3, 31)
+    assert all((p.end - p.start).days == 6 for p in result.periods[1:-1])
     busiest = max(range(len(result.periods)), key=lambda i: result.series[0].counts[i])
     period = result.periods[busiest]
     window = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     assert corpus_engine.search(SearchRequest.from_params({"q": "police", **window})).total \
         == result.series[0].counts[busiest] > 0
     assert corpus_engine.search(SearchRequest.from_params(window)).total == result.totals[busiest]
+
+
+def test_periods_cut_by_the_dates_asked(corpus_engine):
+    result = trend(corpus_engine, q=["police"], interval="month", **{"from": "2020-03-10", "to": "2020-05-20"})
+    first, last = result.periods[0], result.periods[-1]
+    assert (first.key, first.start, last.key, last.end) == ("2020-03", date(2020, 3, 10), "2020-05", date(2020, 5, 20))
+    window = {"from": first.start.isoformat(), "to": first.end.isoformat()}
+    assert corpus_engine.search(SearchRequest.from_params({"q": "police", **window})).total \
+        == result.series[0].counts[0]
 
 
 def test_shares_are_count_over_the_periods_articles(corpus_engine):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from dataclasses import dataclass
 from datetime import date as date_type, datetime, time as day_time
@@ -35,6 +36,7 @@ SUGGEST_BELOW = 3
 TOP_SOURCES = 10
 MAX_EXPANSION = 1000        # words a wildcard highlights, as on Whoosh
 VALUES_TTL = 30.0           # seconds a facet's full value list is reused for completion
+PARALLEL_REQUESTS = 6       # a trend's searches sent at once
 META_TTL = 5.0              # seconds the metadata is trusted before checking whether an update changed it
 
 
@@ -171,9 +173,14 @@ class SolrEngine(base.Engine):
                 for number, gram in enumerate(grams)]
 
     @_follows_rebuilds
-    def date_counts(self, req: SearchRequest, edges: list) -> DateCounts:
+    def date_counts(self, reqs: list[SearchRequest], edges: list) -> list[DateCounts]:
         collection = self._collection()
         names = self._names(collection)
+        # One request per search, sent together: the shards answer them side by side.
+        with ThreadPoolExecutor(max_workers=min(len(reqs), PARALLEL_REQUESTS) or 1) as pool:
+            return list(pool.map(lambda req: self._date_counts(collection, names, req, edges), reqs))
+
+    def _date_counts(self, collection: str, names: Names, req: SearchRequest, edges: list) -> DateCounts:
         parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
         facet = {"first": "min(published)", "last": "max(published)",
                  "undated": {"type": "query", "q": "-published:[* TO *]"}}

@@ -163,10 +163,10 @@ class WhooshEngine(base.Engine):
                 int(index.evaluator().run(both(tuple(iq.Term("body_exact", w) for w in gram))).mask.sum())
                 for gram in grams]
 
-    def date_counts(self, req: SearchRequest, edges: list) -> DateCounts:
+    def date_counts(self, reqs: list[SearchRequest], edges: list) -> list[DateCounts]:
         index = self._opened()
-        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
-        return date_counts(index.columns, self._matching(index, parsed, req), edges)
+        return [date_counts(index.columns, self._matching(index, parse(
+            req.query, index.names, variants=req.variants, comments=req.comments), req), edges) for req in reqs]
 
     # --- articles ---------------------------------------------------------------------
 
