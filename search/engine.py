@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .facets import Names
@@ -21,6 +21,8 @@ from .highlight import Terms, paragraphs, snippet
 from .record import Record
 from .request import DATES_REVERSED_NOTICE, Hit, SearchRequest, SearchResult
 from .titles import display_title
+from .terms import MatchTexts
+from .trends import DateCounts
 
 SOLR_SCHEMES = ("solr+http://", "solr+https://")
 
@@ -84,6 +86,21 @@ class Engine(ABC):
     @abstractmethod
     def delete(self, ids) -> int:
         """Remove articles by id; returns how many existed."""
+
+    @abstractmethod
+    def date_counts(self, reqs: list[SearchRequest], edges: list[date]) -> list[DateCounts]:
+        """For each request, its matches (words and filters) published in each [edges[i], edges[i+1]) (UTC days).
+
+        Also the undated matches and the first and last day of the dated ones; with no edges, only those.
+        """
+
+    @abstractmethod
+    def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
+        """The bodies of the first ``n`` matches in the request's order, the number of matches and of articles."""
+
+    @abstractmethod
+    def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
+        """Archive-wide, the articles whose body holds a folded word, or every word of a tuple of several."""
 
 
 # --- what every engine shows of a record ---------------------------------------------------------

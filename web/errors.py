@@ -26,6 +26,10 @@ PARAMETER_HELP = {
     "to": f"La date de fin n’est pas une date valide : écrivez-la {DATE_EXAMPLES}.",
     "variants": "L’option « variants » vaut oui ou non.",
     "comments": "L’option « comments » vaut oui ou non.",
+    "q": "Donnez une à cinq requêtes à comparer.",
+    "interval": "L’intervalle vaut auto, day (jour), week (semaine), month (mois) ou year (année) ; un intervalle "
+                "trop court pour la période demandée est refusé : choisissez-en un plus long ou resserrez les dates.",
+    "measure": "L’affichage vaut « count » (nombre d’articles) ou « share » (part des articles de la période).",
     "n": f"Le nombre de suggestions doit être un nombre entier entre 1 et {MAX_COMPLETIONS}.",
 }
 STATUS_TITLES = {400: "Requête invalide", 404: "Page introuvable", 405: "Méthode non autorisée",

@@ -5,7 +5,10 @@ from flask import Blueprint, jsonify
 
 from search.query import MAX_QUERY_CHARS
 from search.request import (DATE_BOUND_PATTERN, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE,
-                            MAX_PER_PAGE, MAX_QUERY, SORTS)
+                            MAX_PER_PAGE, MAX_QUERY, SORTS, WHITESPACE)
+
+from search.terms import SAMPLE as TERMS_SAMPLE
+from search.trends import AUTO, AUTO_PERIODS, CSV_COLUMNS as TREND_CSV_COLUMNS, INTERVALS, MAX_PERIODS, MAX_QUERIES
 
 from .context import DEFAULT_COMPLETIONS, FACETS, MAX_ARTICLE_ID, MAX_COMPLETIONS
 from .feeds import CSV_CAP, CSV_COLUMNS, FEED_SIZE
@@ -77,6 +80,16 @@ PARAMETERS = {
     "highlight": {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
                   "description": "Words to highlight in the article."},
 }
+TREND_PARAMETERS = [
+    {"name": "q", "in": "query", "required": True, "style": "form", "explode": True,
+     "schema": {"type": "array", "items": {"type": "string", "pattern": f"[^{WHITESPACE}]"}, "minItems": 1,
+                "maxItems": MAX_QUERIES},
+     "description": f"One to {MAX_QUERIES} queries, each in the query language of q (blank ones are ignored)."},
+    {"name": "interval", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": [AUTO, *INTERVALS], "default": AUTO},
+     "description": f"auto: the finest interval giving at most {AUTO_PERIODS} periods between the first and the last "
+                    f"dated article under the filters. An interval giving more than {MAX_PERIODS} periods is a 400."},
+    *[_param(name) for name in ("source", "person", "topic", "lang", "from", "to", "variants", "comments")]]
 SEARCH_PARAMETERS = [_param(name) for name in
                      ("q", "source", "person", "topic", "lang", "from", "to", "sort", "page", "per_page",
                       "facet_size", "variants", "comments")]
@@ -136,6 +149,40 @@ OVERVIEW = {"type": "object", "required": ["stats", "top"], "properties": {
 ERROR = {"type": "object", "required": ["error", "parameter"], "properties": {
     "error": {"type": "string", "description": "What is wrong, naming the parameter when one is at fault."},
     "parameter": {**NULLABLE_STRING, "description": "The parameter at fault (400); null otherwise."}}}
+
+TREND_POINT = {"type": "object", "required": ["period", "from", "to", "count", "total", "share"], "properties": {
+    "period": {"type": "string", "description": "2019-03-04 (day), 2019-W10 (ISO week), 2019-03 (month) or 2019."},
+    "from": {"type": "string", "format": "date", "description": "First day of the period (UTC)."},
+    "to": {"type": "string", "format": "date", "description": "Last day of the period (UTC), inclusive."},
+    "count": {"type": "integer", "minimum": 0, "description": "Articles matching the query in the period."},
+    "total": {"type": "integer", "minimum": 0,
+              "description": "Articles of the period under the same filters, without the words."},
+    "share": {"type": "number", "minimum": 0, "maximum": 1, "description": "count / total (0 when total is 0)."}}}
+TRENDS = {"type": "object", "required": ["interval", "series", "undated"], "properties": {
+    "interval": {"enum": list(INTERVALS)},
+    "series": {"type": "array", "items": {"type": "object", "required": ["query", "total", "points", "undated"],
+                                          "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0,
+                                               "description": "The search's total: the points' counts plus undated."},
+        "points": {"type": "array", "items": _ref("TrendPoint")},
+        "undated": {"type": "integer", "minimum": 0, "description": "Matching articles without a date."}}}},
+    "undated": {"type": "integer", "minimum": 0, "description": "Articles without a date under the filters."}}}
+
+VALUE_COUNTS = {"type": "array", "items": {"type": "object", "required": ["value", "count"], "properties": {
+    "value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}}}
+TERMS = {"type": "object", "required": ["terms", "persons", "sources", "topics", "matches", "sample"], "properties": {
+    "terms": {"type": "array", "items": {"type": "object", "required": ["term", "count", "score", "kind"],
+                                         "properties": {
+        "term": {"type": "string", "description": "The most frequent written form among the matches."},
+        "count": {"type": "integer", "minimum": 1, "description": "Matching articles (of those read) using it."},
+        "score": {"type": "number", "minimum": 0,
+                  "description": "Dunning's log-likelihood G² against the rest of the archive, on article counts."},
+        "kind": {"enum": ["word", "phrase"]}}}},
+    "persons": VALUE_COUNTS, "sources": VALUE_COUNTS, "topics": VALUE_COUNTS,
+    "matches": {"type": "integer", "minimum": 0},
+    "sample": {"type": ["object", "null"], "required": ["size", "matches", "order"], "properties": {
+        "size": {"type": "integer"}, "matches": {"type": "integer"}, "order": {"const": "relevance"}},
+        "description": f"null when every match was read; otherwise the {TERMS_SAMPLE} most relevant were."}}}
 
 ERRORS = {
     "400": _json("Error", "A parameter value is invalid; `parameter` names it."),
@@ -201,6 +248,29 @@ def document() -> dict:
                             "default": DEFAULT_COMPLETIONS}}]),
             "/api/stats": _get("Overview of the archive (the home page's data)", {
                 "200": _json("Overview", "Counts and most frequent values"), "503": ERRORS["503"]}),
+            "/api/trends": _get(
+                "Attention over time: articles matching each query per period, and their share",
+                {"200": _json("Trends", "One series per query"), **ERRORS}, TREND_PARAMETERS,
+                "Periods are whole UTC days, from the first to the last dated article under the filters, empty "
+                "ones included; a point's count is the total of the search with from/to set to its days."),
+            "/api/trends.csv": _get(
+                "The trend series as CSV", {
+                    "200": {"description": f"UTF-8 CSV (with BOM), columns {', '.join(TREND_CSV_COLUMNS)}; one row "
+                                           "per query and period, then one per query with period `undated`.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS}, TREND_PARAMETERS),
+            "/trends": _get("Attention over time (HTML): chart and table", {"200": HTML, **HTML_ERRORS},
+                            [{**TREND_PARAMETERS[0], "required": False}, *TREND_PARAMETERS[1:],
+                             {"name": "measure", "in": "query", "required": False,
+                              "schema": {"type": "string", "enum": ["count", "share"], "default": "count"},
+                              "description": "What the chart shows."}]),
+            "/api/terms": _get(
+                "What the matches talk about: key words and phrases, co-occurring persons, sources and topics",
+                {"200": _json("Terms", "Most distinctive terms first"), **ERRORS},
+                [_param(name) for name in ("q", "source", "person", "topic", "lang", "from", "to", "variants",
+                                           "comments")],
+                "Words and two-word phrases over-represented in the matches against the rest of the archive "
+                "(stop words, numbers and the query's words left out), and the facet values most matches have "
+                "(selected ones left out)."),
             "/api/openapi.json": _get("This document", {"200": {
                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}),
             "/": _get("Home page (HTML)", {"200": HTML, "503": HTML_ERRORS["503"]}),
@@ -215,6 +285,7 @@ def document() -> dict:
                 "SearchResult": SEARCH_RESULT, "Hit": HIT, "Facet": FACET, "FacetValue": FACET_VALUE,
                 "DateFacet": DATE_FACET, "Article": ARTICLE, "ArticleSummary": ARTICLE_SUMMARY,
                 "ArticlePage": ARTICLE_PAGE, "Completions": COMPLETIONS, "Overview": OVERVIEW, "Error": ERROR,
+                "Trends": TRENDS, "TrendPoint": TREND_POINT, "Terms": TERMS,
             },
         },
     }
