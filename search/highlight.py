@@ -56,6 +56,10 @@ class Terms:
                 pairs += [(leaf.field, word) for word in expand(leaf)]
             elif isinstance(leaf, iq.Phrase):
                 pairs += [(leaf.field, word) for word in leaf.words]
+            elif isinstance(leaf, iq.Near):
+                pairs += [(leaf.field, word) for word in leaf.left + leaf.right]
+            elif isinstance(leaf, iq.Count):
+                pairs += [(field, leaf.text) for field in leaf.fields]
             elif isinstance(leaf, iq.Term):
                 pairs.append((leaf.field, leaf.text))
         return cls.of(pairs)
