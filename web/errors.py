@@ -14,6 +14,7 @@ from search.engine import EngineError, NoIndex
 from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 
 from .context import MAX_COMPLETIONS
+from .kwic import PARAMETER_HELP as KWIC_HELP
 from .formatting import number_fr
 
 DATE_EXAMPLES = "par exemple 2020, 2020-07, 2020-07-14 ou 14/07/2020"
@@ -37,7 +38,8 @@ def _wants_json() -> bool:
 
 
 def french_message(exc: BadParameter) -> str:
-    return PARAMETER_HELP.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
+    helps = {**PARAMETER_HELP, **KWIC_HELP} if request.blueprint == "kwic" else PARAMETER_HELP
+    return helps.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
 
 
 def _page(status: int, message: str, headers=(), **extra):

@@ -206,7 +206,11 @@ class Evaluator:
         return extra
 
     def highlight_terms(self, leaves: list) -> Terms:
-        return Terms.of_query(leaves, lambda pattern: [_text(w) for w in self.expand(pattern)])
+        return Terms.of_query(leaves, self.words)
+
+    def words(self, pattern) -> list[str]:
+        """The indexed words a pattern covers, as text."""
+        return [_text(w) for w in self.expand(pattern)]
 
 
 def whoosh_query(q) -> wq.Query:
