@@ -15,13 +15,14 @@ the sort; the result says how many articles matched and how many were read.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from . import index_query as iq
-from .analysis import FOLDED, FRENCH_CHAIN_LANGS, WORD_RE, fold_word
+from .analysis import APOSTROPHES, FRENCH_CHAIN_LANGS, WORD_RE, fold_word
 from .engine import Engine
 from .highlight import EXACT_FIELDS, STEMMED_FIELDS, word_forms
 from .record import Record
@@ -31,9 +32,34 @@ SORTS = ("date", "left", "right")     # newest first; by the words before (neare
 DEFAULT_WIDTH = 8                     # words of context on each side
 MAX_WIDTH = 30
 DEFAULT_PER_PAGE = 50
-MAX_ARTICLES = 500                    # articles read, the newest matching ones
+MAX_ARTICLES = 200                    # articles read, the newest matching ones
 
 _SPACES = re.compile(r"\s+")
+
+
+_LATIN = range(0x80, 0x250)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _letter_variants() -> dict[str, str]:
+    """Per ASCII letter, every lower-case Latin letter the analysis folds to it alone (``é`` to ``e``)."""
+    variants: dict[str, str] = {}
+    for char in map(chr, _LATIN):
+        folded = fold_word(char)
+        if char.islower() and len(folded) == 1 and folded.isalpha():
+            variants[folded] = variants.get(folded, "") + char
+    return variants
+
+
+_VARIANTS = _letter_variants()
+# Characters that may be part of a word folding to anything but one letter per character (œ, ß, other
+# scripts; general punctuation such as ’ is left out, being frequent and no word character): their words
+# are all analysed. Lower case: texts are searched lowered.
+_UNPLAIN = re.compile("[\u0250-\u1fff\u2070-\U0010ffff%s]" % "".join(
+    c for c in map(chr, _LATIN) if _is_word_char(c) and c == c.lower() and c not in "".join(_VARIANTS.values())))
 
 
 # --- what to find -------------------------------------------------------------------------------
@@ -45,6 +71,62 @@ class Pattern:
     words: tuple[str, ...]
     stemmed: bool
     slop: int = 1
+
+
+class Wanted:
+    """The patterns of a query, indexed by their first word, and the pattern of the words worth analysing."""
+
+    def __init__(self, leaves: list):
+        self.patterns = patterns(leaves)
+        self.first: dict[tuple[bool, str], list[Pattern]] = {}
+        for pattern in self.patterns:
+            self.first.setdefault((pattern.stemmed, pattern.words[0]), []).append(pattern)
+        heads = {word[:2] for _, word in self.first}
+        self.candidates = _candidate_pattern(heads) if heads else None
+
+    def starting(self, exact: str | None, stem: str | None) -> list[Pattern]:
+        return self.first.get((False, exact), []) + self.first.get((True, stem), [])
+
+
+def _candidate_pattern(heads: set[str]) -> re.Pattern:
+    """The patterns' first two letters in any accent, to search the lowered text with (folding it costs more).
+
+    Stemming keeps a word's first two folded letters, so a word not starting with one of these
+    (after an elision) cannot give one of the patterns' first words.
+    """
+    spelt = ("".join(f"[{letter}{_VARIANTS.get(letter, '')}]" for letter in head)
+             for head in sorted(heads, key=len, reverse=True))
+    return re.compile("|".join(spelt))
+
+
+def _candidates(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
+    """The words of ``text`` that may start a pattern: those starting (after an elision) with one of
+    its heads, and those holding a letter that does not fold to one letter."""
+    lowered = text.lower()
+    if len(lowered) != len(text):           # a letter lowered into several (rare): every word
+        yield from WORD_RE.finditer(text)
+        return
+    starts = set()
+    for found in pattern.finditer(lowered):
+        start = found.start()
+        if start and lowered[start - 1] in APOSTROPHES:       # after an elision: the word starts before it
+            starts.add(_word_start(lowered, start - 1))
+        elif not start or not _is_word_char(lowered[start - 1]):
+            starts.add(start)
+    starts |= {_word_start(lowered, found.start()) for found in _UNPLAIN.finditer(lowered)
+               if _is_word_char(found.group())}
+    for start in sorted(starts):
+        word = WORD_RE.match(text, start)
+        if word is not None:
+            yield word
+
+
+def _word_start(text: str, position: int) -> int:
+    while position > 0 and (_is_word_char(text[position - 1]) or text[position - 1] in APOSTROPHES):
+        position -= 1
+    while position < len(text) and text[position] in APOSTROPHES:
+        position += 1
+    return position
 
 
 def patterns(leaves: list) -> set[Pattern]:
@@ -62,54 +144,70 @@ def patterns(leaves: list) -> set[Pattern]:
     return found
 
 
-def occurrences(text: str, lang: str | None, wanted: set[Pattern]) -> Iterator[tuple[list, int, int]]:
-    """(the text's words as (term, start, end), first word, last word) of each occurrence, in order."""
-    if not wanted or not text:
+def occurrences(text: str, lang: str | None, wanted: Wanted) -> Iterator[tuple[int, int]]:
+    """(start, end) in ``text`` of each occurrence, in order.
+
+    Only the words that may start a pattern are analysed (most of a text is not), then the words
+    after them as far as the pattern needs.
+    """
+    if wanted.candidates is None or not text:
         return
-    words = list(FOLDED.tokens(text, lang))
-    spans = []
-    for stemmed in (False, True):
-        chosen = [p for p in wanted if p.stemmed == stemmed]
-        if chosen:
-            spans += _spans(_view(text, words, lang, stemmed), chosen)
-    end = -1
-    for first, last in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if first > end:
-            yield words, first, last
-            end = last
-
-
-def _view(text: str, words: list, lang: str | None, stemmed: bool) -> list[tuple[str, int]]:
-    """(term, index in ``words``) of the words an index field holds: all of them, or the stems of non-stop words."""
-    if not stemmed:
-        return [(term, i) for i, (term, _, _) in enumerate(words)]
     chain = "fr" if lang in FRENCH_CHAIN_LANGS else lang
-    stems = ((word_forms(text[start:end], chain)[1], i) for i, (_, start, end) in enumerate(words))
-    return [(stem, i) for stem, i in stems if stem is not None]
-
-
-def _spans(view: list[tuple[str, int]], wanted: list[Pattern]) -> list[tuple[int, int]]:
-    by_first: dict[str, list[Pattern]] = {}
-    for pattern in wanted:
-        by_first.setdefault(pattern.words[0], []).append(pattern)
     spans = []
-    for k, (term, _) in enumerate(view):
-        for pattern in by_first.get(term, ()):
-            last = _match(view, k, pattern)
-            if last is not None:
-                spans.append((view[k][1], view[last][1]))
-    return spans
+    for word in _candidates(text, wanted.candidates):
+        exact, stem = word_forms(word.group(), chain)
+        for pattern in wanted.starting(exact, stem):
+            end = _rest(text, word.end(), pattern, chain)
+            if end is not None:
+                spans.append((word.start(), end))
+    reached = -1
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start >= reached:
+            yield start, end
+            reached = end
 
 
-def _match(view: list[tuple[str, int]], k: int, pattern: Pattern) -> int | None:
-    """The view index of the pattern's last word when it starts at ``k``, or None."""
-    last = k
-    for word in pattern.words[1:]:
-        following = range(last + 1, min(len(view), last + pattern.slop + 1))
-        last = next((j for j in following if view[j][0] == word), None)
-        if last is None:
-            return None
-    return last
+def _rest(text: str, position: int, pattern: Pattern, chain: str) -> int | None:
+    """Where the pattern ends when its first word ends at ``position`` (each next word within ``slop``), or None."""
+    end, remaining, skipped = position, list(pattern.words[1:]), 0
+    for term, word_end in _terms(text, position, chain, pattern.stemmed) if remaining else ():
+        if term == remaining[0]:
+            end, skipped = word_end, 0
+            remaining.pop(0)
+            if not remaining:
+                break
+        else:
+            skipped += 1
+            if skipped >= pattern.slop:
+                return None
+    return None if remaining else end
+
+
+def _terms(text: str, position: int, chain: str, stemmed: bool) -> Iterator[tuple[str, int]]:
+    """(term, end) of the words from ``position`` on, as an index field holds them (stems skip stop words)."""
+    for match in WORD_RE.finditer(text, position):
+        term = word_forms(match.group(), chain)[stemmed]
+        if term is not None:
+            yield term, match.end()
+
+
+def _words_before(text: str, position: int, count: int) -> int:
+    """Where the ``count`` words before ``position`` start (fewer at the start of the text)."""
+    reach = count * 16
+    while True:
+        window = max(0, position - reach)
+        starts = [m.start() for m in WORD_RE.finditer(text, window, position)][1 if window else 0:]  # maybe cut
+        if len(starts) >= count or window == 0:
+            return starts[-count] if len(starts) >= count else starts[0] if starts else position
+        reach *= 2
+
+
+def _words_after(text: str, position: int, count: int) -> int:
+    """Where the ``count`` words after ``position`` end (fewer at the end of the text)."""
+    end = position
+    for word in itertools.islice(WORD_RE.finditer(text, position), count):
+        end = word.end()
+    return end
 
 
 # --- the request ----------------------------------------------------------------------------------
@@ -150,7 +248,7 @@ class Line:
     match: str
     right: str
     offset: int               # where the occurrence starts in its text (characters)
-    keys: tuple = field(default=(), compare=False, repr=False)    # sort keys
+    place: tuple = field(default=(), compare=False, repr=False)   # date order: newest, article, text, offset
 
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "source": self.source, "published": self.published,
@@ -182,9 +280,9 @@ def kwic(engine: Engine, req: KwicRequest, every_line: bool = False) -> KwicResu
     """The requested page of lines (or all of them), sorted."""
     started = time.perf_counter()
     found = engine.texts(replace(req.search, page=1), MAX_ARTICLES)
-    wanted = patterns(found.leaves)
+    wanted = Wanted(found.leaves)
     lines = [line for summary, record in found.articles for line in _lines(summary, record, wanted, req)]
-    lines.sort(key=lambda line: line.keys[SORTS.index(req.sort)])
+    lines.sort(key=SORT_KEYS[req.sort])
     page = req.search.page
     start = (page - 1) * req.search.per_page
     shown = lines if every_line else lines[start:start + req.search.per_page]
@@ -192,25 +290,27 @@ def kwic(engine: Engine, req: KwicRequest, every_line: bool = False) -> KwicResu
                       found.total, len(found.articles), (time.perf_counter() - started) * 1000, shown)
 
 
-def _lines(summary: dict, record: Record, wanted: set[Pattern], req: KwicRequest) -> Iterator[Line]:
+def _lines(summary: dict, record: Record, wanted: Wanted, req: KwicRequest) -> Iterator[Line]:
     texts = [record.body, record.comments] if req.search.comments else [record.body]
     # Newest first, undated last, then by article and place: the same order whatever the engine.
     moment = summary["published"]
     when = (moment is None, -int("".join(filter(str.isdigit, moment or "0"))), record.id)
     for number, text in enumerate(texts):
-        for words, first, last in occurrences(text, record.lang, wanted):
-            left, match, right = _context(text, words, first, last, req.width)
-            place = (*when, number, words[first][1])
-            yield Line(record.id, summary["display_title"], summary["source"], moment, left, match, right,
-                       words[first][1], keys=(place, (_folded(left)[::-1], _folded(match), place),
-                                              (_folded(right), _folded(match), place)))
+        for start, end in occurrences(text, record.lang, wanted):
+            left = _plain(text[_words_before(text, start, req.width):start])
+            right = _plain(text[end:_words_after(text, end, req.width)])
+            match = _plain(text[start:end])
+            place = (*when, number, start)
+            yield Line(record.id, summary["display_title"], summary["source"], moment, left, match, right, start,
+                       place)
 
 
-def _context(text: str, words: list, first: int, last: int, width: int) -> tuple[str, str, str]:
-    start, end = words[first][1], words[last][2]
-    before = words[max(0, first - width)][1]
-    after = words[min(len(words) - 1, last + width)][2]
-    return _plain(text[before:start]), _plain(text[start:end]), _plain(text[end:after])
+# Left: by the words before, the nearest first (as concordancers sort); right: by the words after.
+SORT_KEYS = {
+    "date": lambda line: line.place,
+    "left": lambda line: (_folded(line.left)[::-1], _folded(line.match), line.place),
+    "right": lambda line: (_folded(line.right), _folded(line.match), line.place),
+}
 
 
 def _plain(piece: str) -> str:
