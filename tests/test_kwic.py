@@ -21,8 +21,8 @@ def lines(engine: Engine, query: str, **params) -> list:
 
 
 def matching(engine: Engine, query: str, **options) -> list[str]:
-    result = engine.search(SearchRequest(query=query, per_page=1000, **options))
-    assert result.total == len(result.hits) <= MAX_ARTICLES
+    """The articles whose lines KWIC shows: the newest matches, at most MAX_ARTICLES of them."""
+    result = engine.search(SearchRequest(query=query, per_page=MAX_ARTICLES, sort="newest", **options))
     return [hit.id for hit in result.hits]
 
 
@@ -99,9 +99,10 @@ def test_lines_carry_the_article(seed_engine):
 
 def test_corpus_lines_are_exactly_the_occurrences(corpus_engine):
     for query in ("gouvernement", "grève"):
-        found = lines(corpus_engine, query)
-        assert len(found) > 50
-        assert {(line.id, line.offset) for line in found} == word_places(corpus_engine, query, query)
+        result = kwic(corpus_engine, KwicRequest.from_params({"q": query}), every_line=True)
+        assert len(result.lines) > 50 and result.read == min(result.matching, MAX_ARTICLES)
+        assert {(line.id, line.offset) for line in result.lines} == word_places(corpus_engine, query, query)
+    assert kwic(corpus_engine, KwicRequest.from_params({"q": "gouvernement"})).matching > MAX_ARTICLES
 
 
 def test_comments_only_when_asked(seed_engine):
