@@ -14,8 +14,8 @@ from search.engine import EngineError, NoIndex
 from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 
 from .context import MAX_COMPLETIONS
-from .kwic import PARAMETER_HELP as KWIC_HELP
 from .formatting import number_fr
+from .kwic import PARAMETER_HELP as KWIC_HELP
 
 DATE_EXAMPLES = "par exemple 2020, 2020-07, 2020-07-14 ou 14/07/2020"
 PARAMETER_HELP = {
