@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from . import index_query as iq
 from .facets import Names
 from .highlight import Terms, paragraphs, snippet
 from .record import Record
@@ -101,6 +103,8 @@ class Engine(ABC):
     @abstractmethod
     def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
         """Archive-wide, the articles whose body holds a folded word, or every word of a tuple of several."""
+    def texts(self, req: SearchRequest, limit: int) -> MatchingTexts:
+        """The stored records of the newest ``limit`` matches (undated last), for reading the query's words in them."""
 
 
 # --- what every engine shows of a record ---------------------------------------------------------
@@ -152,3 +156,21 @@ def iso(value: datetime | None) -> str | None:
     if not isinstance(value, datetime):
         return None
     return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+@dataclass
+class MatchingTexts:
+    """What :meth:`Engine.texts` returns."""
+
+    total: int                          # articles matching the request
+    notice: str | None
+    leaves: list                        # the query's positive leaves, each pattern replaced by the words it covers
+    articles: list[tuple[dict, Record]]  # (summary, stored record) of the newest matches
+
+
+def expanded(leaves: list, expand) -> list:
+    """The leaves with each wildcard or fuzzy word replaced by the indexed words ``expand(pattern)`` gives."""
+    found = []
+    for leaf in leaves:
+        found += [iq.Term(leaf.field, word) for word in expand(leaf)] if isinstance(leaf, iq.MultiTerm) else [leaf]
+    return found

@@ -15,6 +15,7 @@ from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 
 from .context import MAX_COMPLETIONS
 from .formatting import number_fr
+from .kwic import PARAMETER_HELP as KWIC_HELP
 
 DATE_EXAMPLES = "par exemple 2020, 2020-07, 2020-07-14 ou 14/07/2020"
 PARAMETER_HELP = {
@@ -41,7 +42,8 @@ def _wants_json() -> bool:
 
 
 def french_message(exc: BadParameter) -> str:
-    return PARAMETER_HELP.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
+    helps = {**PARAMETER_HELP, **KWIC_HELP} if request.blueprint == "kwic" else PARAMETER_HELP
+    return helps.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
 
 
 def _page(status: int, message: str, headers=(), **extra):

@@ -10,8 +10,11 @@ from search.request import (DATE_BOUND_PATTERN, DEFAULT_FACET_SIZE, DEFAULT_PER_
 from search.terms import SAMPLE as TERMS_SAMPLE
 from search.trends import AUTO, AUTO_PERIODS, CSV_COLUMNS as TREND_CSV_COLUMNS, INTERVALS, MAX_PERIODS, MAX_QUERIES
 
+from search import kwic
+
 from .context import DEFAULT_COMPLETIONS, FACETS, MAX_ARTICLE_ID, MAX_COMPLETIONS
 from .feeds import CSV_CAP, CSV_COLUMNS, FEED_SIZE
+from .kwic import CSV_COLUMNS as KWIC_CSV_COLUMNS
 
 bp = Blueprint("openapi", __name__)
 
@@ -183,6 +186,39 @@ TERMS = {"type": "object", "required": ["terms", "persons", "sources", "topics",
     "sample": {"type": ["object", "null"], "required": ["size", "matches", "order"], "properties": {
         "size": {"type": "integer"}, "matches": {"type": "integer"}, "order": {"const": "relevance"}},
         "description": f"null when every match was read; otherwise the {TERMS_SAMPLE} most relevant were."}}}
+# Words in context: the search's query and filters, with the page's own sort, width and page size.
+KWIC_PARAMETERS = {
+    "kwic_sort": {"name": "sort", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": list(kwic.SORTS), "default": "date"},
+                  "description": "date: newest article first (undated last), then in text order; left: by the words "
+                                 "before the occurrence, nearest first; right: by the words after it."},
+    "kwic_width": _integer("width", kwic.DEFAULT_WIDTH, kwic.MAX_WIDTH, "Words of context on each side."),
+    "kwic_per_page": _integer("per_page", kwic.DEFAULT_PER_PAGE, MAX_PER_PAGE, "Lines per page."),
+}
+KWIC_REQUEST = [_param(name) for name in ("q", "source", "person", "topic", "lang", "from", "to", "kwic_sort",
+                                          "kwic_width", "page", "kwic_per_page", "variants", "comments")]
+KWIC_DESCRIPTION = (f"Every occurrence of the query's words and phrases (NEAR sides too) in the text of the matching "
+                    f"articles (and in their comments with comments=true), one line each; read from the "
+                    f"{kwic.MAX_ARTICLES} newest matching articles at most (`articles_read`, `matching_articles`).")
+KWIC_LINE = {"type": "object", "required": ["id", "title", "source", "published", "left", "match", "right", "offset"],
+             "properties": {
+                 "id": {"type": "string"}, "title": {"type": "string", "description": "The display title."},
+                 "source": NULLABLE_STRING, "published": {"type": ["string", "null"], "format": "date-time"},
+                 "left": {"type": "string", "description": "Plain text: the words before the occurrence."},
+                 "match": {"type": "string", "description": "Plain text: the occurrence as written."},
+                 "right": {"type": "string", "description": "Plain text: the words after it."},
+                 "offset": {"type": "integer", "minimum": 0,
+                            "description": "Where the occurrence starts in its text, in characters."}}}
+KWIC_RESULT = {"type": "object", "required": ["query", "total", "page", "per_page", "sort", "width", "notice",
+                                              "matching_articles", "articles_read", "max_articles", "took_ms",
+                                              "lines"], "properties": {
+    "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "Lines in all pages."},
+    "page": {"type": "integer", "minimum": 1}, "per_page": {"type": "integer", "minimum": 1},
+    "sort": {"enum": list(kwic.SORTS)}, "width": {"type": "integer", "minimum": 1}, "notice": NULLABLE_STRING,
+    "matching_articles": {"type": "integer", "minimum": 0},
+    "articles_read": {"type": "integer", "minimum": 0, "maximum": kwic.MAX_ARTICLES},
+    "max_articles": {"type": "integer"}, "took_ms": {"type": "number"},
+    "lines": {"type": "array", "items": _ref("KwicLine")}}}
 
 ERRORS = {
     "400": _json("Error", "A parameter value is invalid; `parameter` names it."),
@@ -273,6 +309,15 @@ def document() -> dict:
                 "(selected ones left out)."),
             "/api/openapi.json": _get("This document", {"200": {
                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}),
+            "/api/kwic": _get("Words in context: one page of lines",
+                              {"200": _json("KwicResult", "One page of lines"), **ERRORS}, KWIC_REQUEST,
+                              KWIC_DESCRIPTION),
+            "/api/kwic.csv": _get(
+                "Words in context: every line as CSV", {
+                    "200": {"description": f"UTF-8 CSV (with BOM), columns {', '.join(KWIC_CSV_COLUMNS)}.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
+                KWIC_REQUEST, KWIC_DESCRIPTION + " Every line, in the requested order; page and per_page are ignored."),
+            "/kwic": _get("Words in context page (HTML)", {"200": HTML, **HTML_ERRORS}, KWIC_REQUEST),
             "/": _get("Home page (HTML)", {"200": HTML, "503": HTML_ERRORS["503"]}),
             "/search": _get("Result page (HTML)", {"200": HTML, **HTML_ERRORS}, SEARCH_PARAMETERS),
             "/articles/{id}": _get("Article page (HTML)", {"200": HTML, "404": _html("No such article"),
@@ -280,12 +325,13 @@ def document() -> dict:
                                    [_param("article_id"), _param("highlight")]),
         },
         "components": {
-            "parameters": PARAMETERS,
+            "parameters": {**PARAMETERS, **KWIC_PARAMETERS},
             "schemas": {
                 "SearchResult": SEARCH_RESULT, "Hit": HIT, "Facet": FACET, "FacetValue": FACET_VALUE,
                 "DateFacet": DATE_FACET, "Article": ARTICLE, "ArticleSummary": ARTICLE_SUMMARY,
                 "ArticlePage": ARTICLE_PAGE, "Completions": COMPLETIONS, "Overview": OVERVIEW, "Error": ERROR,
                 "Trends": TRENDS, "TrendPoint": TREND_POINT, "Terms": TERMS,
+                "KwicResult": KWIC_RESULT, "KwicLine": KWIC_LINE,
             },
         },
     }

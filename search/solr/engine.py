@@ -195,6 +195,17 @@ class SolrEngine(base.Engine):
         first, last = (_day_solr(facets.get(k)) for k in ("first", "last"))
         return DateCounts([b["count"] for b in buckets] if buckets else [0] * max(len(edges) - 1, 0),
                           facets.get("undated", {}).get("count", 0), first, last)
+    def texts(self, req: SearchRequest, limit: int) -> base.MatchingTexts:
+        collection = self._collection()
+        names = self._names(collection)
+        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": limit,
+                "fields": STORED, "sort": _sort(SearchRequest(sort="newest"), parsed)}
+        answer = self._select(collection, body)["response"]
+        records = [record_of_document(d) for d in answer["docs"]]
+        return base.MatchingTexts(answer["numFound"], base.notice(parsed.notice, req),
+                                  base.expanded(parsed.highlight, lambda leaf: self._expand(collection, leaf)),
+                                  [(base.summary(names, r), r) for r in records])
 
     def _total(self, collection: str, parsed: ParsedQuery, req: SearchRequest, names: Names) -> int:
         body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0}

@@ -168,6 +168,17 @@ class WhooshEngine(base.Engine):
         return [date_counts(index.columns, self._matching(index, parse(
             req.query, index.names, variants=req.variants, comments=req.comments), req), edges) for req in reqs]
 
+    def texts(self, req: SearchRequest, limit: int) -> base.MatchingTexts:
+        index = self._opened()
+        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
+        evaluator = index.evaluator()
+        matches = evaluator.run(parsed.query)
+        docs = np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
+        records = [index.record(int(d)) for d in by_date(index.columns, docs, True, limit)]
+        return base.MatchingTexts(int(len(docs)), base.notice(parsed.notice, req),
+                                  base.expanded(parsed.highlight, evaluator.words),
+                                  [(base.summary(index.names, r), r) for r in records])
+
     # --- articles ---------------------------------------------------------------------
 
     def article(self, article_id: str, query: str | None = None) -> dict | None:
