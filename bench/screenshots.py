@@ -1,4 +1,4 @@
-"""Screenshots of the home, result and article pages in docs/screenshots/.
+"""Screenshots of the home, result, article and trends pages in docs/screenshots/.
 
     python bench/screenshots.py [--index DIR] [--query gouvernement]
 
@@ -33,6 +33,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SAMPLE = 1000
+TRENDS = 'q="gilets jaunes"&q=retraites&q=confinement&from=2018-07'
+FOCUSED_POINT = 21
 
 
 def sample_index(folder: Path) -> Path:
@@ -67,6 +69,12 @@ def shoot(base: str, query: str) -> list[Path]:
         page.wait_for_load_state()
         page.set_viewport_size({"width": 1280, "height": 900})
         save("article")
+        page.goto(f"{base}/trends?{TRENDS}")
+        page.get_by_role("link", name="CSV").focus()
+        for _ in range(FOCUSED_POINT):      # the readout of a point reached with the keyboard
+            page.keyboard.press("Tab")
+        page.evaluate("document.querySelector('#trends-title').scrollIntoView()")
+        save("trends", full_page=False)
         browser.close()
     return shots
 

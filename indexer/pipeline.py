@@ -3,10 +3,11 @@
 Enrichment (language, persons, topics) runs in a pool of worker processes;
 persons are then merged across the whole archive (one person, one value)
 before anything is written, which is why articles are read first and written
-last.
+last, waiting in between in a spool on disk (:mod:`.spool`).
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from dataclasses import dataclass, field
@@ -20,12 +21,14 @@ from search.record import record_of
 from search.sources import normalize_source
 from search.store import Batch, Store, StoredEntry
 
+from .children import die_with_this_process
 from .enrich import copies
 from .enrich.agencies import agencies_of
 from .enrich.language import detect_language
 from .enrich.persons import PersonExtractor, build_registry, canonicalize
 from .enrich.topics import TopicAssigner
-from .readers import FileJob, Problem, input_jobs, read_file
+from .readers import FileJob, Problem, input_jobs, jsonl, read_file, reader_for
+from .spool import Entry, Spool
 
 BATCH = 64        # articles per enrichment task
 READ_CHUNK = 8    # files per reading task: small text files cost less than passing them between processes
@@ -73,53 +76,84 @@ class Options:
 
 # --- reading ----------------------------------------------------------------------
 
-def read_articles(paths: list[Path], report: Report, options: Options) -> list[Article]:
-    """Every readable article once; each bad input becomes one reported problem."""
+def read_articles(paths: list[Path], report: Report, options: Options, spool: Spool) -> dict[str, Entry]:
+    """Every readable article once, spooled; each bad input becomes one reported problem."""
     jobs = input_jobs(paths)
-    articles: dict[str, Article] = {}
+    entries: dict[str, Entry] = {}
+    done = 0
     options.progress("read", 0, len(jobs))
-    for done, items in enumerate(_read_jobs(jobs, options.workers), 1):
+    for items, job_done in _read_jobs(jobs, options.workers):
         for item in items:
             if isinstance(item, Article):
-                item = _keep(item, articles)
+                item = _keep(item, entries, spool)
             if item is not None:
                 _problem(item, report, options)
-        options.progress("read", done, len(jobs))
-    report.read = len(articles)
-    report.undated = sum(bool(a.date_text and a.published is None) for a in articles.values())
-    return list(articles.values())
+        if job_done:
+            done += 1
+            options.progress("read", done, len(jobs))
+    report.read = len(entries)
+    report.undated = sum(entry.undated for entry in entries.values())
+    return entries
 
 
-def _read_jobs(jobs: list[FileJob | Problem], workers: int) -> Iterator[list[Article | Problem]]:
-    """What each job gives, in order; files are read in parallel because
-    extracting a saved page costs as much as finding its persons."""
-    if workers < 2 or len(jobs) < 2:
-        yield from map(_read_job, jobs)
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_read_job, jobs, chunksize=READ_CHUNK)
+def _read_jobs(jobs: list[FileJob | Problem], workers: int) -> Iterator[tuple[list[Article | Problem], bool]]:
+    """What the jobs give, in order, in chunks, each with whether it ends its job.
+
+    Files are read in parallel because extracting a saved page costs as much
+    as finding its persons. JSON Lines are read here, record by record:
+    parsing a line costs less than sending it between processes, and a worker
+    would hold the whole file until it is done.
+    """
+    for in_process, group in itertools.groupby(jobs, _in_process):
+        group = list(group)
+        if in_process:
+            for job in group:
+                for chunk in _chunks(read_file(job), READ_CHUNK * BATCH):
+                    yield chunk, False
+                yield [], True
+        elif workers < 2 or len(group) < 2:
+            for job in group:
+                yield _read_job(job), True
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for items in pool.imap(_read_job, group, chunksize=READ_CHUNK):
+                    yield items, True
+
+
+def _in_process(job: FileJob | Problem) -> bool:
+    return isinstance(job, FileJob) and reader_for(job.path) is jsonl
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _read_job(job: FileJob | Problem) -> list[Article | Problem]:
     return [job] if isinstance(job, Problem) else list(read_file(job))
 
 
-def _keep(article: Article, articles: dict[str, Article]) -> Problem | None:
-    """Add the article to ``articles`` unless its id is taken; the problem with the one left out.
+def _keep(article: Article, entries: dict[str, Entry], spool: Spool) -> Problem | None:
+    """Spool the article unless its id is taken; the problem with the one left out.
 
     A page captured more than once (web archives, re-crawls) is indexed from
     its latest capture; any other repeated id is an error in the input.
     """
-    kept = articles.setdefault(article.id, article)
-    if kept is article:
+    kept = entries.get(article.id)
+    if kept is None:
+        entries[article.id] = spool.add(article)
         return None
     if not (article.captured and kept.captured):
         return Problem(article.origin,
                        f"duplicate id {article.id!r} (already read from {kept.origin}); not indexed")
-    newer, older = (article, kept) if article.captured > kept.captured else (kept, article)
-    articles[article.id] = newer
-    return Problem(older.origin, f"{older.id!r}: the capture of {older.captured:%Y-%m-%d %H:%M} is older "
-                   f"than the one in {newer.origin} ({newer.captured:%Y-%m-%d %H:%M}), which is indexed",
+    if article.captured > kept.captured:
+        entries[article.id] = spool.add(article)
+        newer, older = (article.origin, article.captured), (kept.origin, kept.captured)
+    else:
+        newer, older = (kept.origin, kept.captured), (article.origin, article.captured)
+    return Problem(older[0], f"{article.id!r}: the capture of {older[1]:%Y-%m-%d %H:%M} is older "
+                   f"than the one in {newer[0]} ({newer[1]:%Y-%m-%d %H:%M}), which is indexed",
                    skipped=True)
 
 
@@ -145,7 +179,7 @@ class _Enricher:
         self._persons = None
         self._topics = None
 
-    def __call__(self, batch: list[Article]) -> list[tuple[str, list[str], list[str]]]:
+    def __call__(self, batch: list[Article]) -> list[tuple[str, str, list[str], list[str]]]:
         if self._topics is None:
             self._topics = TopicAssigner()
             if self.entities:
@@ -155,7 +189,7 @@ class _Enricher:
         topics = [self._topics.assign(a) for a in batch]
         agencies = [agencies_of(a) for a in batch]
         fingerprints = [copies.fingerprint(a.body) for a in batch]
-        return list(zip(langs, persons, topics, agencies, fingerprints))
+        return list(zip((a.id for a in batch), langs, persons, topics, agencies, fingerprints))
 
 
 _worker_enricher: _Enricher | None = None
@@ -170,40 +204,43 @@ def _enrich_in_worker(batch):
     return _worker_enricher(batch)
 
 
-def enrich(articles: list[Article], cache_dir: Path | None, options: Options) -> None:
-    """Fill lang, persons (as extracted, per article) and topics, in place."""
-    batches = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> None:
+    """Fill the entries' lang, persons (as extracted, per article) and topics."""
+    batches = _chunks(spool.articles(entries), BATCH)
     done = 0
-    options.progress("enrich", 0, len(articles))
-    if options.workers > 1 and len(batches) > 1:
+    options.progress("enrich", 0, len(entries))
+    if options.workers > 1 and len(entries) > BATCH:
         context = multiprocessing.get_context("fork")
         with context.Pool(options.workers, _init_worker, (cache_dir, options.entities)) as pool:
+            # imap pulls the batches from the spool as workers take them; only ids travel back with results.
             results = pool.imap(_enrich_in_worker, batches)
-            for batch, result in zip(batches, results):
-                done = _apply(batch, result, done, len(articles), options)
+            for result in results:
+                done = _apply(entries, result, done, options)
     else:
         enricher = _Enricher(cache_dir, options.entities)
         for batch in batches:
-            done = _apply(batch, enricher(batch), done, len(articles), options)
+            done = _apply(entries, enricher(batch), done, options)
 
 
-def _apply(batch, result, done, total, options) -> int:
-    for article, (lang, persons, topics, agencies, fingerprint) in zip(batch, result):
-        article.lang, article.persons, article.topics = lang, persons, topics
-        article.agencies, article.fingerprint = agencies, fingerprint
-    done += len(batch)
-    options.progress("enrich", done, total)
+def _apply(entries: dict[str, Entry], result, done: int, options: Options) -> int:
+    for article_id, lang, persons, topics, agencies, fingerprint in result:
+        entry = entries[article_id]
+        entry.lang, entry.persons, entry.topics = lang, persons, topics
+        entry.agencies, entry.fingerprint = agencies, fingerprint
+    done += len(result)
+    options.progress("enrich", done, len(entries))
     return done
 
 
 # --- writing --------------------------------------------------------------------------
 
-def _merge_persons(articles: list[Article], kept: Iterable[list[str]] = ()) -> PersonRegistry:
+def _merge_persons(entries: Iterable[Entry], kept: Iterable[list[str]] = ()) -> PersonRegistry:
     """One person, one value across the archive; rewrites each article's list."""
-    fresh = [a.persons for a in articles]
+    entries = list(entries)
+    fresh = [e.persons for e in entries]
     registry = build_registry([*kept, *fresh])
-    for article, names in zip(articles, canonicalize(fresh, registry)):
-        article.persons = names
+    for entry, names in zip(entries, canonicalize(fresh, registry)):
+        entry.persons = names
     return registry
 
 
@@ -229,14 +266,23 @@ def _meta(source_names: dict[str, str], registry: PersonRegistry, report: Report
     }
 
 
-def _write(batch: Batch, articles: list[Article], registry: PersonRegistry, options: Options) -> None:
-    variants = {name: registry.variants(name) for a in articles for name in a.persons}
-    options.progress("write", 0, len(articles))
+def _write(batch: Batch, articles: Iterable[Article], count: int, registry: PersonRegistry,
+           options: Options) -> None:
+    variants: dict[str, list[str]] = {}
+    options.progress("write", 0, count)
     for number, article in enumerate(articles, 1):
+        for name in article.persons:
+            if name not in variants:
+                variants[name] = registry.variants(name)
         batch.add(record_of(article, variants))
         if number % 500 == 0:
-            options.progress("write", number, len(articles))
-    options.progress("write", len(articles), len(articles))
+            options.progress("write", number, count)
+    options.progress("write", count, count)
+
+
+def _spooled(spool: Spool, entries: dict[str, Entry]) -> Iterator[Article]:
+    """The entries' articles back from the spool, with what enrichment and the person merge gave them."""
+    return (entries[article.id].enriched(article) for article in spool.articles(entries))
 
 
 def _commit(batch: Batch, meta: dict, options: Options) -> None:
@@ -246,19 +292,20 @@ def _commit(batch: Batch, meta: dict, options: Options) -> None:
 
 def build(paths: list[Path], store: Store, options: Options) -> Report:
     """Full rebuild beside the live index, swapped in only when complete."""
+    die_with_this_process()
     started = time.monotonic()
     report = Report()
-    with store.lock():
-        articles = read_articles(paths, report, options)
-        enrich(articles, store.cache_dir(), options)
-        registry = _merge_persons(articles)
-        _group_copies(articles)
+    with store.lock(), Spool() as spool:
+        entries = read_articles(paths, report, options, spool)
+        enrich(spool, entries, store.cache_dir(), options)
+        registry = _merge_persons(entries.values())
+        _group_copies(spool, entries)
         with store.rebuild(options.workers) as batch:
-            _write(batch, articles, registry, options)
+            _write(batch, _spooled(spool, entries), len(entries), registry, options)
             # The meta's last_run records the report: complete it first.
-            report.indexed = len(articles)
+            report.indexed = len(entries)
             report.elapsed = time.monotonic() - started
-            _commit(batch, _meta(_source_names(a.source for a in articles), registry, report), options)
+            _commit(batch, _meta(_source_names(e.source for e in entries.values()), registry, report), options)
     return report
 
 
@@ -282,29 +329,28 @@ def _renamed(store: Store, kept_persons: dict[str, list[str]], kept: dict[str, S
     return articles
 
 
-def _group_copies(articles: list[Article], kept: dict[str, StoredEntry] | None = None,
+def _group_copies(spool: Spool, fresh: dict[str, Entry], kept: dict[str, StoredEntry] | None = None,
                   stored_texts: Callable[[list[str]], dict[str, str]] | None = None) -> dict[str, copies.Decision]:
-    """Set each article's copy group and representative flag; the decisions, kept articles' included."""
-    fresh = {a.id: a for a in articles}
+    """Set each fresh entry's copy group and representative flag; the decisions, kept articles' included."""
     entries = [copies.Entry(i, e.published, e.fingerprint, e.group, fresh=False) for i, e in (kept or {}).items()]
-    entries += [copies.Entry(a.id, a.published, a.fingerprint) for a in articles]
+    entries += [copies.Entry(i, e.published, e.fingerprint) for i, e in fresh.items()]
 
     def texts(ids: list[str]) -> dict[str, str]:
-        found = {i: fresh[i].body for i in ids if i in fresh}
+        found = {i: spool.article(fresh[i]).body for i in ids if i in fresh}
         stored = [i for i in ids if i not in fresh]
         return {**found, **(stored_texts(stored) if stored and stored_texts else {})}
     decisions = copies.group(entries, texts)
-    for article in articles:
-        article.group, article.representative = decisions[article.id].group, decisions[article.id].representative
+    for article_id, entry in fresh.items():
+        entry.group, entry.representative = decisions[article_id].group, decisions[article_id].representative
     return decisions
 
 
-def _regrouped(store: Store, changed: list[Article], kept: dict[str, StoredEntry], renamed: list[Article],
-               kept_persons: dict[str, list[str]], registry: PersonRegistry) -> list[Article]:
+def _regrouped(store: Store, spool: Spool, changed: dict[str, Entry], kept: dict[str, StoredEntry],
+               renamed: list[Article], kept_persons: dict[str, list[str]], registry: PersonRegistry) -> list[Article]:
     """Untouched articles, not renamed, whose copy group or representative flag the changes move (a copy
     joined, the representative went), with their persons as the registry names them now. Sets the group of
     the changed and renamed articles too."""
-    decisions = _group_copies(changed, kept, lambda ids: {a.id: a.body for a in store.articles(ids)})
+    decisions = _group_copies(spool, changed, kept, lambda ids: {a.id: a.body for a in store.articles(ids)})
     rewritten = {a.id for a in renamed}
     moved = [i for i, entry in kept.items() if i not in rewritten
              and (decisions[i].group, decisions[i].representative) != (entry.group, entry.representative)]
@@ -320,36 +366,38 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
     """Add new articles, replace changed ones, remove those gone from the given roots."""
     if not store.exists():
         return build(paths, store, options)
+    die_with_this_process()
     started = time.monotonic()
     report = Report()
-    with store.lock():
+    with store.lock(), Spool() as spool:
         old_registry = PersonRegistry.from_dict(store.meta().get("persons", {}))
         existing = store.entries()
-        articles = read_articles(paths, report, options)
-        changed = [a for a in articles if a.id not in existing or existing[a.id].content_hash != a.content_hash()]
-        report.unchanged = len(articles) - len(changed)
+        read = read_articles(paths, report, options, spool)
+        changed = {i: e for i, e in read.items() if i not in existing or existing[i].content_hash != e.content_hash}
+        report.unchanged = len(read) - len(changed)
         # A missing root is a failed input, not an emptied folder: it must not remove anything.
         roots = [p.resolve() for p in paths if p.exists()]
-        seen = {a.id for a in articles}
-        gone = [i for i, entry in existing.items() if i not in seen and _under(entry.origin, roots)]
-        enrich(changed, store.cache_dir(), options)
-        replaced = {a.id for a in changed} | set(gone)
+        gone = [i for i, entry in existing.items() if i not in read and _under(entry.origin, roots)]
+        enrich(spool, changed, store.cache_dir(), options)
+        replaced = set(changed) | set(gone)
         kept = {i: entry for i, entry in existing.items() if i not in replaced}
         kept_persons = {i: [old_registry.canonical(key) or key for key in entry.persons]
                         for i, entry in kept.items() if entry.persons}
-        registry = _merge_persons(changed, kept_persons.values())
+        registry = _merge_persons(changed.values(), kept_persons.values())
         renamed = _renamed(store, kept_persons, kept, registry)
-        regrouped = _regrouped(store, changed, kept, renamed, kept_persons, registry)
+        regrouped = _regrouped(store, spool, changed, kept, renamed, kept_persons, registry)
         with store.update() as batch:
             for article_id in gone:
                 batch.delete(article_id)
-            _write(batch, [*changed, *renamed, *regrouped], registry, options)
+            _write(batch, itertools.chain(_spooled(spool, changed), renamed, regrouped),
+                   len(changed) + len(renamed) + len(regrouped), registry, options)
             report.renamed = len(renamed)
-            report.updated = sum(1 for a in changed if a.id in existing)
+            report.updated = sum(1 for i in changed if i in existing)
             report.indexed = len(changed) - report.updated
             report.removed = len(gone)
             report.elapsed = time.monotonic() - started
             # Counted over every live article, as a rebuild would.
-            sources = _source_names([*(entry.source_name for entry in kept.values()), *(a.source for a in changed)])
+            sources = _source_names([*(entry.source_name for entry in kept.values()),
+                                     *(e.source for e in changed.values())])
             _commit(batch, _meta(sources, registry, report), options)
     return report

@@ -21,16 +21,26 @@ from .cli import INDEX_OPTION, location_or_default
 # Request parameter -> the option that sets it, for error messages.
 OPTION_NAMES = {"q": "QUERY", "from": "--from", "to": "--to", "per_page": "--per-page"}
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+# The search filters, as options of every command that searches (search, trends).
+FILTER_OPTIONS = (
+    click.option("--source", "sources", multiple=True, metavar="S", help="Only this source (repeat for several)."),
+    click.option("--person", "persons", multiple=True, metavar="P", help="Only articles naming this person."),
+    click.option("--topic", "topics", multiple=True, metavar="T", help="Only this topic."),
+    click.option("--lang", "langs", multiple=True, metavar="L", help="Only this language (fr, en, …)."),
+    click.option("--from", "date_from", metavar="D", help="Published on or after (2025, 2025-08, 2025-08-15)."),
+    click.option("--to", "date_to", metavar="D", help="Published on or before."),
+)
+
+
+def filter_options(command):
+    for option in reversed(FILTER_OPTIONS):
+        command = option(command)
+    return command
 
 
 @click.command("search")
 @click.argument("query", nargs=-1)
-@click.option("--source", "sources", multiple=True, metavar="S", help="Only this source (repeat for several).")
-@click.option("--person", "persons", multiple=True, metavar="P", help="Only articles naming this person.")
-@click.option("--topic", "topics", multiple=True, metavar="T", help="Only this topic.")
-@click.option("--lang", "langs", multiple=True, metavar="L", help="Only this language (fr, en, …).")
-@click.option("--from", "date_from", metavar="D", help="Published on or after (2025, 2025-08, 2025-08-15).")
-@click.option("--to", "date_to", metavar="D", help="Published on or before.")
+@filter_options
 @click.option("--sort", default=None, metavar="relevance|newest|oldest", help="Order of the hits.")
 @click.option("--page", default=None, metavar="N", help="Page number (from 1).")
 @click.option("--per-page", default=None, metavar="N", help="Hits per page (at most 100).")

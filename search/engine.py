@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
+from . import index_query as iq
 from .facets import Names
 from .highlight import Terms, paragraphs, snippet
 from .record import Record
 from .request import DATES_REVERSED_NOTICE, Hit, SearchRequest, SearchResult
+from .terms import MatchTexts
 from .titles import display_title
+from .trends import DateCounts
 from .versions import difference
 
 SOLR_SCHEMES = ("solr+http://", "solr+https://")
@@ -89,6 +93,23 @@ class Engine(ABC):
     @abstractmethod
     def delete(self, ids) -> int:
         """Remove articles by id; returns how many existed."""
+
+    @abstractmethod
+    def date_counts(self, reqs: list[SearchRequest], edges: list[date]) -> list[DateCounts]:
+        """For each request, its matches (words and filters) published in each [edges[i], edges[i+1]) (UTC days).
+
+        Also the undated matches and the first and last day of the dated ones; with no edges, only those.
+        """
+
+    @abstractmethod
+    def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
+        """The bodies of the first ``n`` matches in the request's order, the number of matches and of articles."""
+
+    @abstractmethod
+    def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
+        """Archive-wide, the articles whose body holds a folded word, or every word of a tuple of several."""
+    def texts(self, req: SearchRequest, limit: int) -> MatchingTexts:
+        """The stored records of the newest ``limit`` matches (undated last), for reading the query's words in them."""
 
 
 # --- what every engine shows of a record ---------------------------------------------------------
@@ -185,3 +206,19 @@ def copy_stats(names: Names, groups: int, grouped: int, copies: dict[str, dict[s
         return sorted(rows, key=lambda row: (-row["copies"], -row["articles"], row["value"]))
     return {"groups": groups, "articles_in_groups": grouped, "copies": grouped - groups,
             "by_source": shares("source"), "by_agency": shares("agency")}
+@dataclass
+class MatchingTexts:
+    """What :meth:`Engine.texts` returns."""
+
+    total: int                          # articles matching the request
+    notice: str | None
+    leaves: list                        # the query's positive leaves, each pattern replaced by the words it covers
+    articles: list[tuple[dict, Record]]  # (summary, stored record) of the newest matches
+
+
+def expanded(leaves: list, expand) -> list:
+    """The leaves with each wildcard or fuzzy word replaced by the indexed words ``expand(pattern)`` gives."""
+    found = []
+    for leaf in leaves:
+        found += [iq.Term(leaf.field, word) for word in expand(leaf)] if isinstance(leaf, iq.MultiTerm) else [leaf]
+    return found

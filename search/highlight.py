@@ -56,6 +56,10 @@ class Terms:
                 pairs += [(leaf.field, word) for word in expand(leaf)]
             elif isinstance(leaf, iq.Phrase):
                 pairs += [(leaf.field, word) for word in leaf.words]
+            elif isinstance(leaf, iq.Near):
+                pairs += [(leaf.field, word) for word in leaf.left + leaf.right]
+            elif isinstance(leaf, iq.Count):
+                pairs += [(field, leaf.text) for field in leaf.fields]
             elif isinstance(leaf, iq.Term):
                 pairs.append((leaf.field, leaf.text))
         return cls.of(pairs)
@@ -71,7 +75,7 @@ def spans(text: str, wanted: Terms, lang: str | None = "fr") -> list[tuple[int, 
     chain = "fr" if lang in FRENCH_CHAIN_LANGS else lang
     found = []
     for match in _candidates(text, wanted):
-        exact, stem = _forms(match.group(), chain)
+        exact, stem = word_forms(match.group(), chain)
         if exact in wanted.exact or stem in wanted.stemmed:
             found.append(match.span())
             if len(found) >= MAX_SPANS:
@@ -103,7 +107,7 @@ def _candidates(text: str, wanted: Terms):
 
 
 @lru_cache(maxsize=200_000)
-def _forms(word: str, lang: str) -> tuple[str | None, str | None]:
+def word_forms(word: str, lang: str) -> tuple[str | None, str | None]:
     """A word's unstemmed and stemmed terms (None for a dropped word), memoised: texts reuse words."""
     exact, stem = terms(word, stem=False, lang=lang), terms(word, stem=True, lang=lang)
     return (exact[0] if exact else None), (stem[0] if stem else None)

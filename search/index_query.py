@@ -56,6 +56,28 @@ class Fuzzy:
     prefix: int = 1
 
 
+@dataclass(frozen=True)
+class Near:
+    """Two words or exact phrases (folded forms, in order within each) in either order, with at most
+    ``distance`` words between the end of one and the start of the other (``NEAR/n``)."""
+
+    field: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    distance: int
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Count:
+    """A term occurring at least ``minimum`` times in these fields together (``sncf>=3``)."""
+
+    fields: tuple[str, ...]
+    text: str
+    minimum: int
+    word: str = ""         # the folded word ``text`` comes from (Solr's termfreq() analyses what it is given)
+
+
 MultiTerm = (Prefix, Wildcard, Fuzzy)     # a pattern standing for every indexed word it covers
 
 

@@ -9,8 +9,9 @@ evaluates that. The language is parsed here once, for every engine. Grammar::
     query   := or
     or      := and (("OR" | "OU") and)*
     and     := unary (("AND" | "ET")? unary)*
-    unary   := ("NOT" | "SAUF" | "-")* primary
-    primary := FIELD ":" primary | "(" or ")" | PHRASE ["~" N] | WORD ["~" [N]]
+    unary   := ("NOT" | "SAUF" | "-")* near
+    near    := primary [("NEAR/" N | "PRES/" N) primary]
+    primary := FIELD ":" primary | "(" or ")" | PHRASE ["~" N] | WORD ["~" [N]] | WORD (">" | ">=") N
 
 Nothing here raises for what a user typed: a malformed query is searched as
 its plain words, and :attr:`ParsedQuery.notice` says so in French.
@@ -30,6 +31,8 @@ MAX_QUERY_CHARS = 1000
 MAX_LITERAL_WORDS = 32
 MAX_DEPTH = 20
 MAX_FUZZY = 2
+MAX_NEAR = 50            # NEAR/n: Solr's surround parser takes distances up to 99
+MAX_COUNT = 1000         # word>=k
 PHRASE_SLOP = 3          # "proximity" bonus: the words of an AND within this distance
 PROXIMITY_BOOST = 1.5
 
@@ -51,6 +54,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _FIELD_PREFIX = re.compile(r"([^\W\d_]+):(.*)", re.S)
 _FUZZY = re.compile(r"(.+?)~(\d?)")
 _WILDCARDS = re.compile(r"([*?])")
+# "NEAR/3", "PRES/3", any case (the slash and number keep it from being a word); also "PRÈS/3".
+_NEAR = re.compile(r"(?i)(near|pr[eè]s)/(.*)", re.S)
+# "sncf>=3" (at least 3 occurrences), "sncf>2" (more than 2): a word, then the bound.
+_COUNT = re.compile(r"(.*\w)(>=?)(\d+)", re.S)
+# What the fallback leaves out of a malformed query: "NEAR/x", and the ">=0" of "sncf>=0".
+_OPERATOR_TEXT = re.compile(r"(?i)(?<!\S)(?:near|pr[eè]s)/\S*|(?<=\w)>=?\d*")
 
 # Which index fields a word searches: (stemmed fields, unstemmed "exact" fields).
 TEXT_TARGETS = {
@@ -74,6 +83,7 @@ class Word:
     fuzzy: int | None = None       # maximum edit distance, or None
     start: int = 0                 # where the word is in the query text (for suggestions)
     end: int = 0
+    minimum: int | None = None     # word>=k: occurrences required, or None
 
 
 @dataclass
@@ -81,6 +91,14 @@ class Phrase:
     text: str
     field: str | None = None
     slop: int = 1
+
+
+@dataclass
+class Near:
+    left: Word | Phrase
+    right: Word | Phrase
+    distance: int          # words allowed between them
+    operator: str = ""     # as typed, for notices
 
 
 @dataclass
@@ -102,11 +120,11 @@ class Or:
 
 @dataclass
 class Token:
-    kind: str        # word, phrase, field, lparen, rparen, op, minus
+    kind: str        # word, phrase, field, lparen, rparen, op, minus, near
     text: str        # as typed
     start: int
     end: int
-    slop: int = 1    # phrases: "…"~N
+    slop: int = 1    # phrases: "…"~N; near: the distance
     field: str = ""  # fields: the index-side name
 
 
@@ -166,9 +184,19 @@ def _lex_word(text: str, i: int, tokens: list[Token]) -> int:
         if rest:
             raise QuerySyntaxError(f"champ inconnu « {name}: »")
         word = name       # "Vatican: achat": a colon before a space is punctuation
+    near = _NEAR.fullmatch(word)
+    if near:
+        tokens.append(Token("near", word, start, i, slop=_near_distance(word, near[2])))
+        return i
     kind = "op" if word in OPERATORS else "word"
     tokens.append(Token(kind, word, start, start + len(word)))
     return i
+
+
+def _near_distance(operator: str, digits: str) -> int:
+    if not digits.isascii() or not digits.isdigit() or not 1 <= int(digits) <= MAX_NEAR:
+        raise QuerySyntaxError(f"« {operator} » : la distance est un nombre de mots de 1 à {MAX_NEAR}")
+    return int(digits)
 
 
 # --- parser -----------------------------------------------------------------------------
@@ -219,19 +247,32 @@ class _Parser:
         while self.is_op(self.peek(), "not") or (self.peek() and self.peek().kind == "minus"):
             self.expect_operand(self.take())
             negations += 1
-        node = self.parse_primary(field)
+        node = self.parse_near(field)
         return Not(node) if negations % 2 else node
+
+    def parse_near(self, field):
+        left = self.parse_primary(field)
+        operator = self.peek()
+        if operator is None or operator.kind != "near":
+            return left
+        self.take()
+        self.expect_operand(operator)
+        right = self.parse_primary(field)
+        if self.peek() is not None and self.peek().kind == "near":
+            raise QuerySyntaxError(f"« {self.peek().text} » : NEAR relie deux termes, pas plus")
+        return Near(_near_operand(left, field, operator), _near_operand(right, field, operator),
+                    operator.slop, operator.text)
 
     def expect_operand(self, operator: Token) -> None:
         following = self.peek()
-        if following is None or following.kind == "rparen" or self.is_op(following, "or", "and"):
+        if following is None or following.kind in ("rparen", "near") or self.is_op(following, "or", "and"):
             raise QuerySyntaxError(f"opérateur « {operator.text} » sans terme")
 
     def parse_primary(self, field):
         token = self.peek()
         if token is None:
             raise QuerySyntaxError("requête incomplète")
-        if token.kind == "op":
+        if token.kind in ("op", "near"):
             raise QuerySyntaxError(f"opérateur « {token.text} » sans terme")
         if token.kind == "rparen":
             raise QuerySyntaxError("parenthèse fermante en trop")
@@ -261,7 +302,23 @@ class _Parser:
         return node
 
 
+def _near_operand(node, field: str | None, operator: Token):
+    """NEAR relates two plain words or exact phrases of the same field."""
+    plain = isinstance(node, Phrase) or (isinstance(node, Word) and node.fuzzy is None and node.minimum is None
+                                         and not _WILDCARDS.search(node.text))
+    if not plain or node.field != field:
+        raise QuerySyntaxError(f"« {operator.text} » relie deux mots ou expressions entre guillemets")
+    return node
+
+
 def _word(token: Token, field: str | None) -> Word:
+    count = _COUNT.fullmatch(token.text)
+    if count:
+        word, operator, bound = count.groups()
+        minimum = int(bound) + (operator == ">")
+        if not 1 <= minimum <= MAX_COUNT:
+            raise QuerySyntaxError(f"« {token.text} » : le nombre d’occurrences va de 1 à {MAX_COUNT}")
+        return Word(word, field, None, token.start, token.start + len(word), minimum=minimum)
     fuzzy = _FUZZY.fullmatch(token.text)
     if fuzzy:
         distance = min(int(fuzzy[2] or 1), MAX_FUZZY)
@@ -281,6 +338,7 @@ def parse_tree(text: str):
 
 def literal_tree(text: str):
     """The fallback: the query's words, all required, without any syntax (operators dropped)."""
+    text = _OPERATOR_TEXT.sub(lambda m: " " * len(m.group()), text)     # blanked: offsets stay valid
     words = [Word(m.group(), None, None, m.start(), m.end()) for m in WORD_RE.finditer(text)
              if m.group() not in OPERATORS]
     words = words[:MAX_LITERAL_WORDS]
@@ -344,6 +402,8 @@ class _Compiler:
             return self.word(node, negated, exact)
         if isinstance(node, Phrase):
             return self.phrase(node, negated)
+        if isinstance(node, Near):
+            return self.near(node, negated)
         if isinstance(node, Not):
             child = self.node(node.child, not negated, exact=True)
             return _Compiled(iq.AndNot(iq.EVERY, child.query)) if child is not None else None
@@ -370,6 +430,8 @@ class _Compiler:
     def word(self, word: Word, negated: bool, exact: bool) -> _Compiled | None:
         if word.field in FILTER_FIELDS:
             return self.facet(word.field, word.text, negated)
+        if word.minimum is not None:
+            return self.count(word, negated)
         if _WILDCARDS.search(word.text):
             return self.multiterm(word, negated)
         folded = terms(word.text, stem=False)
@@ -403,6 +465,33 @@ class _Compiler:
         if len(words) == 1:
             return self.leaves([iq.Term(f, words[0]) for f in fields], negated)
         return self.leaves([iq.Phrase(f, tuple(words), slop=phrase.slop) for f in fields], negated)
+
+    def near(self, near: Near, negated: bool) -> _Compiled:
+        """``a NEAR/n b``: on the exact forms (stop words count as words), like phrases."""
+        field = near.left.field
+        exact_fields = () if field in FILTER_FIELDS else self.targets[field][1]
+        if not exact_fields:
+            raise QuerySyntaxError(f"« {near.operator} » ne s’applique pas à ce champ")
+        left, right = (tuple(terms(operand.text, stem=False)) for operand in (near.left, near.right))
+        if not left or not right:
+            raise QuerySyntaxError(f"« {near.operator} » relie deux mots ou expressions entre guillemets")
+        return self.leaves([iq.Near(f, left, right, near.distance) for f in exact_fields], negated)
+
+    def count(self, word: Word, negated: bool) -> _Compiled:
+        """``sncf>=3``: the word's occurrences in the searched fields, added up (stems, or the exact
+        form for a stop word, which only the exact fields hold)."""
+        folded = terms(word.text, stem=False)
+        if len(folded) != 1 or _WILDCARDS.search(word.text) or "~" in word.text:
+            raise QuerySyntaxError(f"« {word.text}>… » : un nombre d’occurrences s’applique à un seul mot")
+        stemmed_fields, exact_fields = self.targets[word.field]
+        stemmed = terms(word.text, stem=True)
+        fields, term = (stemmed_fields, stemmed[0]) if stemmed else (exact_fields or stemmed_fields, folded[0])
+        if not negated and word.field is None:
+            self.words.append(word)
+        node = iq.Count(tuple(fields), term, word.minimum, folded[0])
+        if not negated:
+            self.highlight.append(node)
+        return _Compiled(node)
 
     def multiterm(self, word: Word, negated: bool) -> _Compiled | None:
         """``secur*``, ``s?curit?``: on the unstemmed forms, since stems are not words."""
@@ -492,7 +581,7 @@ def _fold_pattern(text: str) -> str:
 
 
 def _plain(node) -> bool:
-    return isinstance(node, Word) and node.field is None and node.fuzzy is None \
+    return isinstance(node, Word) and node.field is None and node.fuzzy is None and node.minimum is None \
         and not _WILDCARDS.search(node.text)
 
 

@@ -191,3 +191,31 @@ def test_keyboard_focus_is_visible(page):
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
+
+
+def test_keyboard_to_a_trend_point_then_its_results(page):
+    page.goto("/trends?q=police&q=retraites&interval=month")
+    expect(page.locator("svg.trend-chart")).to_be_visible()
+    page.get_by_role("link", name="CSV").focus()
+    page.keyboard.press("Tab")
+    point = page.locator("a.trend-point").first
+    expect(point).to_be_focused()
+    expect(point.locator(".readout")).to_be_visible()
+    assert page.locator("a.trend-point .readout:visible").count() == 1
+    start, end, count = (point.get_attribute(f"data-{name}") for name in ("from", "to", "count"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert query_of(page) == {"q": ["police"], "from": [start], "to": [end]}
+    expect(page.locator("h1.summary")).to_contain_text(f"{count} résultat")
+
+
+def test_click_a_trend_point_keeps_the_filters(page):
+    page.goto("/trends?q=police&interval=year&lang=fr&measure=share")
+    point = page.locator("a.trend-point").last
+    start, end = point.get_attribute("data-from"), point.get_attribute("data-to")
+    count = int(point.get_attribute("data-count"))
+    point.locator("circle").click()
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert query_of(page) == {"lang": ["fr"], "q": ["police"], "from": [start], "to": [end]}
+    shown = int(re.sub(r"\D", "", page.locator("h1.summary").inner_text().split("résultat")[0]))
+    assert shown == count

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -78,6 +79,18 @@ def test_update_adds_replaces_and_removes(archive, tmp_path):
 
     again = run("index", "--update", str(archive), "--index", str(index_dir), "--workers", "1", "-q")
     assert "indexed 0, updated 0, removed 0, unchanged 5" in again.output
+
+
+def test_a_word_whose_articles_were_all_replaced_finds_nothing(archive, tmp_path):
+    """Segments merged by an update may keep the word with none of its articles."""
+    index_dir = tmp_path / "idx"
+    changed = archive / "002_d5ed4a4cd01b391f.txt"
+    text = changed.read_text("utf-8")
+    for body in (text, text + "\n\nLes zibelines.\n", text):
+        changed.write_text(body, "utf-8")
+        assert run("index", "--update", str(archive), "--index", str(index_dir), "-q").exit_code == 0
+    result = run("search", "zibelines", "--json", "--index", str(index_dir))
+    assert result.exit_code == 0 and json.loads(result.output)["total"] == 0
 
 
 def test_update_leaves_articles_from_other_roots_alone(archive, tmp_path):
@@ -205,13 +218,13 @@ def test_missing_index_is_a_clear_message(tmp_path):
     assert result.exit_code == 1 and "no index in" in result.output and "Traceback" not in result.output
 
 
-def _interrupt_midway(tmp_path, sig) -> tuple[Path, Path, subprocess.Popen]:
+def _interrupt_midway(tmp_path, sig, workers: int = 1) -> tuple[Path, Path, subprocess.Popen]:
     index_dir = tmp_path / "idx"
     assert run("index", str(SEEDS), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
     before = store.current_generation(index_dir)
     big = tmp_path / "big.jsonl.gz"
     big.write_bytes(gzip.compress("".join(corpus_lines(3000)).encode()))
-    proc = spawn("index", str(big), "--index", str(index_dir), "--workers", "1", "--no-persons", "-q")
+    proc = spawn("index", str(big), "--index", str(index_dir), "--workers", str(workers), "--no-persons", "-q")
     deadline = time.monotonic() + 120
     while not list(index_dir.glob("gen-*.tmp")) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -230,6 +243,16 @@ def test_a_rebuild_killed_midway_leaves_the_old_index_answering(tmp_path):
     # The next writer clears the abandoned half-built generation.
     assert run("index", str(SEEDS), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
     assert not list(index_dir.glob("gen-*.tmp"))
+
+
+def test_a_killed_indexer_takes_its_workers_with_it(tmp_path):
+    """Orphaned workers would hold the write lock and refuse the next run until they finished."""
+    index_dir, before, proc = _interrupt_midway(tmp_path, signal.SIGKILL, workers=2)
+    time.sleep(1.0)
+    assert not [p for p in psutil.process_iter(["ppid", "cmdline"])
+                if p.info["ppid"] == 1 and str(index_dir) in " ".join(p.info["cmdline"] or [])]
+    assert run("index", str(SEEDS), "--index", str(index_dir), "--workers", "2", "-q").exit_code == 0
+    assert store.current_generation(index_dir) != before
 
 
 def test_ctrl_c_leaves_the_old_index_and_says_so(tmp_path):

@@ -1,10 +1,14 @@
 """The query language: syntax, fields, French analysis, and malformed queries never failing, on every engine."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from search import index_query as iq
+from search.analysis import FOLDED, STEMMED, terms
 from search.engine import Engine
-from search.query import And, Not, Or, Phrase, Word, parse, parse_tree
+from search.query import And, Near, Not, Or, Phrase, Word, parse, parse_tree
 from search.request import SearchRequest
 
 S000, S001, S002, S003, S004 = (
@@ -20,8 +24,9 @@ def engine(seed_engine) -> Engine:
 
 
 def ids(engine: Engine, query: str, **options) -> set[str]:
-    result = engine.search(SearchRequest(query=query, per_page=100, **options))
+    result = engine.search(SearchRequest(query=query, per_page=1000, **options))
     assert result.notice is None, result.notice
+    assert result.total == len(result.hits)
     return {hit.id for hit in result.hits}
 
 
@@ -181,3 +186,140 @@ def test_exact_forms_rank_first(engine):
 def test_parse_works_without_an_index():
     parsed = parse("Trump OU Poutine SAUF titre:Zelensky")
     assert parsed.notice is None and parsed.highlight
+
+
+# --- proximity (NEAR/n, PRES/n) and occurrence counts (word>=k, word>k) -----------------------
+# Each engine's matches equal what the analysis chain finds in the stored texts of the candidates.
+
+def _texts(engine: Engine, article_id: str) -> tuple[list[str], str]:
+    article = engine.article(article_id)
+    return [article["title"], article["body"]], article["lang"]
+
+
+def _positions(text: str, lang: str) -> dict[str, list[int]]:
+    """Each folded word's positions, counted as the exact fields count them (every word, stop words too)."""
+    found: dict[str, list[int]] = {}
+    for position, (term, _, _) in enumerate(FOLDED.tokens(text, lang)):
+        found.setdefault(term, []).append(position)
+    return found
+
+
+def _near_in(text: str, lang: str, left: str, right: str, distance: int) -> bool:
+    positions = _positions(text, lang)
+
+    def starts(phrase: str) -> list[int]:
+        words = terms(phrase, stem=False)
+        return [p for p in positions.get(words[0], [])
+                if all(p + i in positions.get(w, []) for i, w in enumerate(words))]
+    spans = [(a, a + len(terms(left, stem=False)), b, b + len(terms(right, stem=False)))
+             for a in starts(left) for b in starts(right)]
+    return any(max(b - a_end, a - b_end) <= distance for a, a_end, b, b_end in spans)
+
+
+def _occurrences(texts: list[str], lang: str, word: str) -> int:
+    stem = terms(word)[0]
+    return sum(1 for text in texts for term, _, _ in STEMMED.tokens(text, lang) if term == stem)
+
+
+def _candidates(engine: Engine, query: str) -> set[str]:
+    result = engine.search(SearchRequest(query=query, per_page=1000, variants=False))
+    assert result.total == len(result.hits) < 1000
+    return {hit.id for hit in result.hits}
+
+
+def _near_oracle(engine: Engine, left: str, right: str, distance: int) -> set[str]:
+    found = set()
+    for article_id in _candidates(engine, f"{left} {right}"):
+        texts, lang = _texts(engine, article_id)
+        if any(_near_in(text, lang, left, right, distance) for text in texts):
+            found.add(article_id)
+    return found
+
+
+def _count_oracle(engine: Engine, word: str, minimum: int) -> set[str]:
+    return {i for i in _candidates(engine, word) if _occurrences(*_texts(engine, i), word) >= minimum}
+
+
+@pytest.mark.parametrize("left, right, distance", [
+    ("Trump", "Poutine", 1), ("Trump", "Poutine", 3), ("Trump", "Alaska", 8), ('"Donald Trump"', "Alaska", 12),
+    ('"garanties de sécurité"', "OTAN", 20), ("Kyiv", "Moscou", 5),
+])
+def test_near_matches_what_the_texts_hold(engine, left, right, distance):
+    found = ids(engine, f"{left} NEAR/{distance} {right}")
+    assert found == ids(engine, f"{right} PRES/{distance} {left}") == ids(engine, f"{left} near/{distance} {right}")
+    assert found == _near_oracle(engine, left, right, distance)
+
+
+def test_near_parses_into_its_two_sides():
+    assert parse_tree('"Donald Trump" NEAR/5 Poutine') == Near(Phrase("Donald Trump"), Word("Poutine", start=22, end=29),
+                                                             5, "NEAR/5")
+    assert parse("Trump PRES/2 Poutine").query == iq.Or(tuple(
+        iq.Near(f, ("trump",), ("poutine",), 2) for f in ("title_exact", "body_exact")))
+    assert parse("titre:(Trump NEAR/2 Poutine)").query == iq.Near("title_exact", ("trump",), ("poutine",), 2)
+    assert isinstance(parse_tree("Alaska (Trump NEAR/3 Poutine) -Kyiv"), And)
+
+
+def test_count_parses_more_than_and_at_least():
+    assert parse("Trump>2").query == parse("Trump>=3").query == iq.Count(("title", "body"), "trump", 3, "trump")
+    assert parse("Trump>=3", comments=True).query.fields == ("title", "body", "comments")
+    assert parse("le>=4").query == iq.Count(("title_exact", "body_exact"), "le", 4, "le")   # stop words: exact forms
+    assert parse("Garanties>=2").query == iq.Count(("title", "body"), "garant", 2, "garanties")
+
+
+@pytest.mark.parametrize("query, word, minimum", [
+    ("Trump>=3", "Trump", 3), ("Trump>5", "Trump", 6), ("OTAN>=4", "OTAN", 4), ("garanties>=2", "garanties", 2),
+    ("titre:Trump>=1", None, None),
+])
+def test_counts_match_what_the_texts_hold(engine, query, word, minimum):
+    if word is None:
+        assert ids(engine, query) == ids(engine, "titre:Trump")
+        return
+    found = ids(engine, query)
+    assert found == _count_oracle(engine, word, minimum)
+    assert found < ids(engine, word) or minimum <= 1
+
+
+@pytest.mark.parametrize("query, reason", [
+    ("Trump NEAR/x Poutine", "« NEAR/x » : la distance est un nombre de mots de 1 à 50"),
+    ("Trump NEAR/0 Poutine", "« NEAR/0 » : la distance"),
+    ("Trump PRES/51 Poutine", "« PRES/51 » : la distance"),
+    ("Trump NEAR/3", "opérateur « NEAR/3 » sans terme"),
+    ("NEAR/3 Poutine", "opérateur « NEAR/3 » sans terme"),
+    ("Trump NEAR/3 OR Poutine", "opérateur « NEAR/3 » sans terme"),
+    ("Trump NEAR/2 Poutine NEAR/2 Alaska", "« NEAR/2 » : NEAR relie deux termes, pas plus"),
+    ("Trump* NEAR/3 Poutine", "« NEAR/3 » relie deux mots ou expressions"),
+    ("(Trump OR Biden) NEAR/3 Poutine", "« NEAR/3 » relie deux mots ou expressions"),
+    ("Trump>=0 Poutine", "« Trump>=0 » : le nombre d’occurrences va de 1 à 1000"),
+    ("Trump>=5000 Poutine", "le nombre d’occurrences va de 1 à 1000"),
+    ("Maison-Blanche>2 Poutine", "un nombre d’occurrences s’applique à un seul mot"),
+])
+def test_malformed_proximity_and_counts_search_the_words(engine, query, reason):
+    result = engine.search(SearchRequest(query=query, per_page=100))
+    assert result.notice.startswith("Requête mal formée (") and reason in result.notice
+    # The fallback searches the words, without the operator's name, distance or bound.
+    assert {h.id for h in result.hits} == ids(engine, re.sub(r"NEAR/\S*|PRES/\S*|>=?\d*|\bOR\b|[()*]", " ", query))
+
+
+def test_ordinary_text_with_these_signs_is_not_an_operator():
+    assert parse("x>a").notice is None and not any(isinstance(n, iq.Count) for n in parse("x>a").highlight)
+    assert parse("near").query == parse("NEAR").query                 # a word, not an operator, without "/n"
+    assert isinstance(parse_tree("Trump near/3 Poutine"), Near)
+
+
+def test_proximity_and_counts_are_highlighted(engine):
+    result = engine.search(SearchRequest(query="Trump NEAR/3 Poutine"))
+    assert all("<mark>Trump</mark>" in h.snippet or "<mark>Poutine</mark>" in h.snippet for h in result.hits)
+    result = engine.search(SearchRequest(query="OTAN>=4"))
+    assert result.hits and all("OTAN</mark>" in h.snippet for h in result.hits)
+
+
+@pytest.mark.parametrize("left, right, distance", [("gouvernement", "Macron", 5), ('"Emmanuel Macron"', "président", 3)])
+def test_near_on_the_corpus_matches_what_the_texts_hold(corpus_engine, left, right, distance):
+    found = ids(corpus_engine, f"{left} NEAR/{distance} {right}", variants=False)
+    assert found and found == _near_oracle(corpus_engine, left, right, distance)
+
+
+@pytest.mark.parametrize("word, minimum", [("police", 4), ("euros", 3)])
+def test_counts_on_the_corpus_match_what_the_texts_hold(corpus_engine, word, minimum):
+    found = ids(corpus_engine, f"{word}>={minimum}")
+    assert found and found == _count_oracle(corpus_engine, word, minimum)

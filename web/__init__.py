@@ -10,7 +10,7 @@ from flask import Flask
 from search.request import MAX_QUERY
 from search.engine import default_location
 
-from . import api, errors, feeds, formatting, links, openapi, versions, views
+from . import api, errors, feeds, formatting, kwic, links, openapi, terms, trends, versions, views
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(versions.bp)
+    app.register_blueprint(trends.bp)
+    app.register_blueprint(terms.bp)
+    terms.register(app)
+    app.register_blueprint(kwic.bp)
     formatting.register(app)
     app.jinja_env.globals["MAX_QUERY"] = MAX_QUERY   # the search box's maxlength, what the search keeps
     links.register(app)

@@ -15,6 +15,7 @@ from search.request import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, BadParameter
 
 from .context import MAX_COMPLETIONS
 from .formatting import number_fr
+from .kwic import PARAMETER_HELP as KWIC_HELP
 
 DATE_EXAMPLES = "par exemple 2020, 2020-07, 2020-07-14 ou 14/07/2020"
 PARAMETER_HELP = {
@@ -26,6 +27,10 @@ PARAMETER_HELP = {
     "to": f"La date de fin n’est pas une date valide : écrivez-la {DATE_EXAMPLES}.",
     "variants": "L’option « variants » vaut oui ou non.",
     "comments": "L’option « comments » vaut oui ou non.",
+    "q": "Donnez une à cinq requêtes à comparer.",
+    "interval": "L’intervalle vaut auto, day (jour), week (semaine), month (mois) ou year (année) ; un intervalle "
+                "trop court pour la période demandée est refusé : choisissez-en un plus long ou resserrez les dates.",
+    "measure": "L’affichage vaut « count » (nombre d’articles) ou « share » (part des articles de la période).",
     "n": f"Le nombre de suggestions doit être un nombre entier entre 1 et {MAX_COMPLETIONS}.",
 }
 STATUS_TITLES = {400: "Requête invalide", 404: "Page introuvable", 405: "Méthode non autorisée",
@@ -37,7 +42,8 @@ def _wants_json() -> bool:
 
 
 def french_message(exc: BadParameter) -> str:
-    return PARAMETER_HELP.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
+    helps = {**PARAMETER_HELP, **KWIC_HELP} if request.blueprint == "kwic" else PARAMETER_HELP
+    return helps.get(exc.name, f"Le paramètre « {exc.name} » n’est pas valide.")
 
 
 def _page(status: int, message: str, headers=(), **extra):

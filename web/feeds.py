@@ -26,7 +26,7 @@ def _row(hit) -> list[str]:
             "; ".join(hit.persons), "; ".join(hit.topics)]
 
 
-def _csv_line(values) -> str:
+def csv_line(values) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow(values)
     return buffer.getvalue()
@@ -52,9 +52,9 @@ def search_csv():
     first = next(pages)  # errors (bad index, bad query) surface as a status, not a cut-off file
 
     def lines() -> Iterator[str]:
-        yield "\ufeff" + _csv_line(CSV_COLUMNS)  # the BOM lets spreadsheets read UTF-8
+        yield "\ufeff" + csv_line(CSV_COLUMNS)  # the BOM lets spreadsheets read UTF-8
         for hits in itertools.chain([first], pages):
-            yield "".join(_csv_line(_row(hit)) for hit in hits)
+            yield "".join(csv_line(_row(hit)) for hit in hits)
 
     return Response(stream_with_context(lines()), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="manchette-recherche.csv"'})

@@ -20,8 +20,8 @@ def _current() -> list[tuple[str, str]]:
     return [(k, v.strip()) for k, v in request.args.items(multi=True) if v.strip()]
 
 
-def search_url(changes: dict | None = None) -> str:
-    """The current search with ``changes`` applied (a None value drops the parameter).
+def search_url(changes: dict | None = None, endpoint: str = "views.search") -> str:
+    """The current search with ``changes`` applied (a None value drops the parameter), on ``endpoint``.
 
     The page goes back to 1 unless ``changes`` names one: a narrower search
     rarely has as many pages.
@@ -31,7 +31,7 @@ def search_url(changes: dict | None = None) -> str:
     for name, value in changes.items():
         values = value if isinstance(value, (list, tuple)) else [value]
         pairs += [(name, str(v)) for v in values if v is not None and v != ""]
-    return _url("views.search", pairs)
+    return _url(endpoint, pairs)
 
 
 def add_value(name: str, value: str) -> str:

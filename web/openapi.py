@@ -5,10 +5,16 @@ from flask import Blueprint, jsonify
 
 from search.query import MAX_QUERY_CHARS
 from search.request import (DATE_BOUND_PATTERN, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, MAX_FACET_SIZE, MAX_PAGE,
-                            MAX_PER_PAGE, MAX_QUERY, SORTS)
+                            MAX_PER_PAGE, MAX_QUERY, SORTS, WHITESPACE)
+
+from search.terms import SAMPLE as TERMS_SAMPLE
+from search.trends import AUTO, AUTO_PERIODS, CSV_COLUMNS as TREND_CSV_COLUMNS, INTERVALS, MAX_PERIODS, MAX_QUERIES
+
+from search import kwic
 
 from .context import DEFAULT_COMPLETIONS, FACETS, MAX_ARTICLE_ID, MAX_COMPLETIONS
 from .feeds import CSV_CAP, CSV_COLUMNS, FEED_SIZE
+from .kwic import CSV_COLUMNS as KWIC_CSV_COLUMNS
 
 bp = Blueprint("openapi", __name__)
 
@@ -59,6 +65,10 @@ PARAMETERS = {
     "person": _multi("person", "person mentioned"),
     "topic": _multi("topic", "topic"),
     "lang": _multi("lang", "language code"),
+    "agency": _multi("agency", "news agency credited (AFP, Belga, ATS…)"),
+    "collapse": {"name": "collapse", "in": "query", "required": False, "schema": {"type": "boolean", "default": True},
+                 "description": "Show each story once (copies of one text grouped, as their best-ranked article); "
+                                "false lists every copy. Facet counts and `total` count articles either way."},
     "from": _date("from", "Published on or after the start of this period."),
     "to": _date("to", "Published on or before the end of this period."),
     "sort": {"name": "sort", "in": "query", "required": False,
@@ -77,16 +87,21 @@ PARAMETERS = {
     "highlight": {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
                   "description": "Words to highlight in the article."},
 }
+# Every filter of a search, which the research views take too.
+FILTERS = ("source", "person", "topic", "agency", "lang", "from", "to")
+TREND_PARAMETERS = [
+    {"name": "q", "in": "query", "required": True, "style": "form", "explode": True,
+     "schema": {"type": "array", "items": {"type": "string", "pattern": f"[^{WHITESPACE}]"}, "minItems": 1,
+                "maxItems": MAX_QUERIES},
+     "description": f"One to {MAX_QUERIES} queries, each in the query language of q (blank ones are ignored)."},
+    {"name": "interval", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": [AUTO, *INTERVALS], "default": AUTO},
+     "description": f"auto: the finest interval giving at most {AUTO_PERIODS} periods between the first and the last "
+                    f"dated article under the filters. An interval giving more than {MAX_PERIODS} periods is a 400."},
+    *[_param(name) for name in (*FILTERS, "variants", "comments")]]
 SEARCH_PARAMETERS = [_param(name) for name in
-                     ("q", "source", "person", "topic", "lang", "from", "to", "sort", "page", "per_page",
-                      "facet_size", "variants", "comments")]
+                     ("q", *FILTERS, "sort", "page", "per_page", "facet_size", "variants", "comments", "collapse")]
 
-PARAMETERS["agency"] = _multi("agency", "news agency credited (AFP, Belga, ATS…)")
-PARAMETERS["collapse"] = {
-    "name": "collapse", "in": "query", "required": False, "schema": {"type": "boolean", "default": True},
-    "description": "Show each story once (copies of one text grouped, as their best-ranked article); false lists "
-                   "every copy. Facet counts and `total` count articles either way."}
-SEARCH_PARAMETERS += [_param("agency"), _param("collapse")]
 DIFF_PARAMETERS = [{"name": name, "in": "query", "required": True, "description": what,
                     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_ARTICLE_ID}}
                    for name, what in (("a", "The reference article's id."), ("b", "The id of the version compared."))]
@@ -161,6 +176,73 @@ ERROR = {"type": "object", "required": ["error", "parameter"], "properties": {
     "error": {"type": "string", "description": "What is wrong, naming the parameter when one is at fault."},
     "parameter": {**NULLABLE_STRING, "description": "The parameter at fault (400); null otherwise."}}}
 
+TREND_POINT = {"type": "object", "required": ["period", "from", "to", "count", "total", "share"], "properties": {
+    "period": {"type": "string", "description": "2019-03-04 (day), 2019-W10 (ISO week), 2019-03 (month) or 2019."},
+    "from": {"type": "string", "format": "date", "description": "First day of the period (UTC)."},
+    "to": {"type": "string", "format": "date", "description": "Last day of the period (UTC), inclusive."},
+    "count": {"type": "integer", "minimum": 0, "description": "Articles matching the query in the period."},
+    "total": {"type": "integer", "minimum": 0,
+              "description": "Articles of the period under the same filters, without the words."},
+    "share": {"type": "number", "minimum": 0, "maximum": 1, "description": "count / total (0 when total is 0)."}}}
+TRENDS = {"type": "object", "required": ["interval", "series", "undated"], "properties": {
+    "interval": {"enum": list(INTERVALS)},
+    "series": {"type": "array", "items": {"type": "object", "required": ["query", "total", "points", "undated"],
+                                          "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0,
+                                               "description": "The search's total: the points' counts plus undated."},
+        "points": {"type": "array", "items": _ref("TrendPoint")},
+        "undated": {"type": "integer", "minimum": 0, "description": "Matching articles without a date."}}}},
+    "undated": {"type": "integer", "minimum": 0, "description": "Articles without a date under the filters."}}}
+
+VALUE_COUNTS = {"type": "array", "items": {"type": "object", "required": ["value", "count"], "properties": {
+    "value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}}}
+TERMS = {"type": "object", "required": ["terms", "persons", "sources", "topics", "matches", "sample"], "properties": {
+    "terms": {"type": "array", "items": {"type": "object", "required": ["term", "count", "score", "kind"],
+                                         "properties": {
+        "term": {"type": "string", "description": "The most frequent written form among the matches."},
+        "count": {"type": "integer", "minimum": 1, "description": "Matching articles (of those read) using it."},
+        "score": {"type": "number", "minimum": 0,
+                  "description": "Dunning's log-likelihood G² against the rest of the archive, on article counts."},
+        "kind": {"enum": ["word", "phrase"]}}}},
+    "persons": VALUE_COUNTS, "sources": VALUE_COUNTS, "topics": VALUE_COUNTS,
+    "matches": {"type": "integer", "minimum": 0},
+    "sample": {"type": ["object", "null"], "required": ["size", "matches", "order"], "properties": {
+        "size": {"type": "integer"}, "matches": {"type": "integer"}, "order": {"const": "relevance"}},
+        "description": f"null when every match was read; otherwise the {TERMS_SAMPLE} most relevant were."}}}
+# Words in context: the search's query and filters, with the page's own sort, width and page size.
+KWIC_PARAMETERS = {
+    "kwic_sort": {"name": "sort", "in": "query", "required": False,
+                  "schema": {"type": "string", "enum": list(kwic.SORTS), "default": "date"},
+                  "description": "date: newest article first (undated last), then in text order; left: by the words "
+                                 "before the occurrence, nearest first; right: by the words after it."},
+    "kwic_width": _integer("width", kwic.DEFAULT_WIDTH, kwic.MAX_WIDTH, "Words of context on each side."),
+    "kwic_per_page": _integer("per_page", kwic.DEFAULT_PER_PAGE, MAX_PER_PAGE, "Lines per page."),
+}
+KWIC_REQUEST = [_param(name) for name in ("q", *FILTERS, "kwic_sort",
+                                          "kwic_width", "page", "kwic_per_page", "variants", "comments")]
+KWIC_DESCRIPTION = (f"Every occurrence of the query's words and phrases (NEAR sides too) in the text of the matching "
+                    f"articles (and in their comments with comments=true), one line each; read from the "
+                    f"{kwic.MAX_ARTICLES} newest matching articles at most (`articles_read`, `matching_articles`).")
+KWIC_LINE = {"type": "object", "required": ["id", "title", "source", "published", "left", "match", "right", "offset"],
+             "properties": {
+                 "id": {"type": "string"}, "title": {"type": "string", "description": "The display title."},
+                 "source": NULLABLE_STRING, "published": {"type": ["string", "null"], "format": "date-time"},
+                 "left": {"type": "string", "description": "Plain text: the words before the occurrence."},
+                 "match": {"type": "string", "description": "Plain text: the occurrence as written."},
+                 "right": {"type": "string", "description": "Plain text: the words after it."},
+                 "offset": {"type": "integer", "minimum": 0,
+                            "description": "Where the occurrence starts in its text, in characters."}}}
+KWIC_RESULT = {"type": "object", "required": ["query", "total", "page", "per_page", "sort", "width", "notice",
+                                              "matching_articles", "articles_read", "max_articles", "took_ms",
+                                              "lines"], "properties": {
+    "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0, "description": "Lines in all pages."},
+    "page": {"type": "integer", "minimum": 1}, "per_page": {"type": "integer", "minimum": 1},
+    "sort": {"enum": list(kwic.SORTS)}, "width": {"type": "integer", "minimum": 1}, "notice": NULLABLE_STRING,
+    "matching_articles": {"type": "integer", "minimum": 0},
+    "articles_read": {"type": "integer", "minimum": 0, "maximum": kwic.MAX_ARTICLES},
+    "max_articles": {"type": "integer"}, "took_ms": {"type": "number"},
+    "lines": {"type": "array", "items": _ref("KwicLine")}}}
+
 ERRORS = {
     "400": _json("Error", "A parameter value is invalid; `parameter` names it."),
     "503": _json("Error", "No index has been built yet."),
@@ -230,8 +312,39 @@ def document() -> dict:
                                                                        **HTML_ERRORS}, DIFF_PARAMETERS),
             "/api/stats": _get("Overview of the archive (the home page's data)", {
                 "200": _json("Overview", "Counts and most frequent values"), "503": ERRORS["503"]}),
+            "/api/trends": _get(
+                "Attention over time: articles matching each query per period, and their share",
+                {"200": _json("Trends", "One series per query"), **ERRORS}, TREND_PARAMETERS,
+                "Periods are whole UTC days, from the first to the last dated article under the filters, empty "
+                "ones included; a point's count is the total of the search with from/to set to its days."),
+            "/api/trends.csv": _get(
+                "The trend series as CSV", {
+                    "200": {"description": f"UTF-8 CSV (with BOM), columns {', '.join(TREND_CSV_COLUMNS)}; one row "
+                                           "per query and period, then one per query with period `undated`.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS}, TREND_PARAMETERS),
+            "/trends": _get("Attention over time (HTML): chart and table", {"200": HTML, **HTML_ERRORS},
+                            [{**TREND_PARAMETERS[0], "required": False}, *TREND_PARAMETERS[1:],
+                             {"name": "measure", "in": "query", "required": False,
+                              "schema": {"type": "string", "enum": ["count", "share"], "default": "count"},
+                              "description": "What the chart shows."}]),
+            "/api/terms": _get(
+                "What the matches talk about: key words and phrases, co-occurring persons, sources and topics",
+                {"200": _json("Terms", "Most distinctive terms first"), **ERRORS},
+                [_param(name) for name in ("q", *FILTERS, "variants", "comments")],
+                "Words and two-word phrases over-represented in the matches against the rest of the archive "
+                "(stop words, numbers and the query's words left out), and the facet values most matches have "
+                "(selected ones left out)."),
             "/api/openapi.json": _get("This document", {"200": {
                 "description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}),
+            "/api/kwic": _get("Words in context: one page of lines",
+                              {"200": _json("KwicResult", "One page of lines"), **ERRORS}, KWIC_REQUEST,
+                              KWIC_DESCRIPTION),
+            "/api/kwic.csv": _get(
+                "Words in context: every line as CSV", {
+                    "200": {"description": f"UTF-8 CSV (with BOM), columns {', '.join(KWIC_CSV_COLUMNS)}.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
+                KWIC_REQUEST, KWIC_DESCRIPTION + " Every line, in the requested order; page and per_page are ignored."),
+            "/kwic": _get("Words in context page (HTML)", {"200": HTML, **HTML_ERRORS}, KWIC_REQUEST),
             "/": _get("Home page (HTML)", {"200": HTML, "503": HTML_ERRORS["503"]}),
             "/search": _get("Result page (HTML)", {"200": HTML, **HTML_ERRORS}, SEARCH_PARAMETERS),
             "/articles/{id}": _get("Article page (HTML)", {"200": HTML, "404": _html("No such article"),
@@ -239,12 +352,14 @@ def document() -> dict:
                                    [_param("article_id"), _param("highlight")]),
         },
         "components": {
-            "parameters": PARAMETERS,
+            "parameters": {**PARAMETERS, **KWIC_PARAMETERS},
             "schemas": {
                 "SearchResult": SEARCH_RESULT, "Hit": HIT, "Facet": FACET, "FacetValue": FACET_VALUE,
                 "DateFacet": DATE_FACET, "Article": ARTICLE, "ArticleSummary": ARTICLE_SUMMARY,
                 "ArticlePage": ARTICLE_PAGE, "Completions": COMPLETIONS, "Overview": OVERVIEW, "Error": ERROR,
                 "Version": VERSION, "Diff": DIFF,
+                "Trends": TRENDS, "TrendPoint": TREND_POINT, "Terms": TERMS,
+                "KwicResult": KWIC_RESULT, "KwicLine": KWIC_LINE,
             },
         },
     }

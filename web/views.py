@@ -11,6 +11,7 @@ from .context import FACETS, article_context, home_context, search_context
 from .formatting import FACET_NOUNS, date_span, lang_name
 from .histogram import histogram
 from .links import remove_value, same_query, search_url
+from .terms import results_panel
 
 bp = Blueprint("views", __name__)
 
@@ -38,7 +39,7 @@ def search():
         pages=page_numbers(req.page, last_page), last_page=last_page,
         more_size=min(MAX_FACET_SIZE, max(MORE_FACET_VALUES, req.facet_size * 2)),
         default_facet_size=DEFAULT_FACET_SIZE, default_per_page=DEFAULT_PER_PAGE, hit_persons=HIT_PERSONS,
-        json_url=same_query("api.search"),
+        json_url=same_query("api.search"), profile=results_panel(req, result),
     )
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from dataclasses import dataclass
-from datetime import datetime, time as day_time
+from datetime import date as date_type, datetime, time as day_time
 
 from .. import engine as base
 from .. import index_query as iq
@@ -24,6 +25,8 @@ from ..query import ParsedQuery, parse
 from ..request import Facet, SearchRequest, SearchResult
 from ..suggest import distance as suggest_distance
 from ..suggest import suggestion as suggest
+from ..terms import MatchTexts
+from ..trends import DateCounts
 from .client import Client, SolrError
 from .documents import META_ID, NOT_META, STORED, SUMMARY, meta_of_document, record_of_document
 from .location import parse_location
@@ -33,6 +36,7 @@ SUGGEST_BELOW = 3
 TOP_SOURCES = 10
 MAX_EXPANSION = 1000        # words a wildcard highlights, as on Whoosh
 VALUES_TTL = 30.0           # seconds a facet's full value list is reused for completion
+PARALLEL_REQUESTS = 6       # a trend's searches sent at once
 META_TTL = 5.0              # seconds the metadata is trusted before checking whether an update changed it
 
 
@@ -162,6 +166,71 @@ class SolrEngine(base.Engine):
         body = {"query": {"term": {"f": "group", "query": group}}, "fields": STORED,
                 "sort": "published asc,id asc", "limit": base.MAX_VERSIONS_COMPARED + 1}
         return base.oldest_first([record_of_document(d) for d in self._select(collection, body)["response"]["docs"]])
+
+    @_follows_rebuilds
+    def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
+        collection = self._collection()
+        names = self._names(collection)
+        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        archive = {"type": "query", "domain": {"query": "*:*", "filter": NOT_META}}
+        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": n,
+                "fields": "body", "sort": _sort(req, parsed), "facet": {"archive": archive}}
+        answer = self._select(collection, body)
+        return MatchTexts(answer["response"]["numFound"], answer.get("facets", {}).get("archive", {}).get("count", 0),
+                          [d.get("body", "") for d in answer["response"]["docs"]])
+
+    @_follows_rebuilds
+    def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
+        collection = self._collection()
+        words = [gram[0] for gram in grams if len(gram) == 1]
+        found = {}
+        if words:
+            fields = [("terms.fl", "body_exact"), ("terms.list", ",".join(words)), ("terms.limit", str(len(words))),
+                      ("terms.ttf", "false"), ("wt", "json"), ("json.nl", "map"), ("distrib", "true")]
+            found = self.client.form(f"{collection}/terms", fields).get("terms", {}).get("body_exact", {})
+        runs = {f"g{number}": {"type": "query", "q": " ".join(f"+body_exact:{word}" for word in gram)}
+                for number, gram in enumerate(grams) if len(gram) > 1}
+        counted = self._select(collection, {"query": "*:*", "limit": 0, "facet": runs}).get("facets", {}) \
+            if runs else {}
+        return [int(found.get(gram[0], 0)) if len(gram) == 1 else counted.get(f"g{number}", {}).get("count", 0)
+                for number, gram in enumerate(grams)]
+
+    @_follows_rebuilds
+    def date_counts(self, reqs: list[SearchRequest], edges: list) -> list[DateCounts]:
+        collection = self._collection()
+        names = self._names(collection)
+        # One request per search, sent together: the shards answer them side by side.
+        with ThreadPoolExecutor(max_workers=min(len(reqs), PARALLEL_REQUESTS) or 1) as pool:
+            return list(pool.map(lambda req: self._date_counts(collection, names, req, edges), reqs))
+
+    def _date_counts(self, collection: str, names: Names, req: SearchRequest, edges: list) -> DateCounts:
+        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        facet = {"first": "min(published)", "last": "max(published)",
+                 "undated": {"type": "query", "q": "-published:[* TO *]"}}
+        if len(edges) > 1:
+            # Arbitrary ranges, each counted on every shard and summed: exact, in the order asked.
+            facet["periods"] = {"type": "range", "field": "published", "ranges": [
+                {"range": f"[{_day_instant(start)},{_day_instant(end)})"} for start, end in zip(edges, edges[1:])]}
+        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0,
+                "facet": facet}
+        facets = self._select(collection, body).get("facets", {})
+        buckets = facets.get("periods", {}).get("buckets", [])
+        first, last = (_day_solr(facets.get(k)) for k in ("first", "last"))
+        return DateCounts([b["count"] for b in buckets] if buckets else [0] * max(len(edges) - 1, 0),
+                          facets.get("undated", {}).get("count", 0), first, last)
+
+    @_follows_rebuilds
+    def texts(self, req: SearchRequest, limit: int) -> base.MatchingTexts:
+        collection = self._collection()
+        names = self._names(collection)
+        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": limit,
+                "fields": STORED, "sort": _sort(SearchRequest(sort="newest"), parsed)}
+        answer = self._select(collection, body)["response"]
+        records = [record_of_document(d) for d in answer["docs"]]
+        return base.MatchingTexts(answer["numFound"], base.notice(parsed.notice, req),
+                                  base.expanded(parsed.highlight, lambda leaf: self._expand(collection, leaf)),
+                                  [(base.summary(names, r), r) for r in records])
 
     def _total(self, collection: str, parsed: ParsedQuery, req: SearchRequest, names: Names) -> int:
         body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0}
@@ -443,6 +512,15 @@ def _regex(pattern: str) -> str:
 
 def _regex_char(char: str) -> str:
     return f"\\{char}" if not char.isalnum() else char
+
+
+def _day_instant(day) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _day_solr(value) -> date_type | None:
+    """The UTC day of a date Solr returns (``2019-03-04T10:00:00Z``)."""
+    return date_type.fromisoformat(str(value)[:10]) if value else None
 
 
 def _iso_solr(value) -> str | None:

@@ -43,6 +43,12 @@ def translate(node) -> dict:
         # "W(a, b)": b right after a; "3W(a, b)": within 3 positions, in order (surround has no "1W").
         operator = f"{node.slop if node.slop > 1 else ''}W({', '.join(node.words)})"
         return _leaf(node.field, node.boost, lambda f: {"surround": {"df": f, "query": operator}})
+    if isinstance(node, iq.Near):
+        # "4N(a, W(b, c))": the two sides in any order, at most 3 positions between them.
+        operator = f"{node.distance + 1}N({_span(node.left)}, {_span(node.right)})"
+        return _leaf(node.field, node.boost, lambda f: {"surround": {"df": f, "query": operator}})
+    if isinstance(node, iq.Count):
+        return _count(node)
     if isinstance(node, iq.Prefix):
         return _leaf(node.field, 1.0, lambda f: {"prefix": {"f": f, "query": node.text}})
     if isinstance(node, iq.Wildcard):
@@ -64,6 +70,22 @@ def translate(node) -> dict:
     if isinstance(node, iq.Nothing):
         return NOTHING
     raise TypeError(f"no Solr translation for {type(node).__name__}")
+
+
+def _span(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else f"W({', '.join(words)})"
+
+
+def _count(node: iq.Count) -> dict:
+    """The term, kept only where its frequencies over every Solr field of the fields add up to the minimum.
+
+    termfreq() runs its argument through the field's analysis: the French fields get the folded word
+    (which they stem into the term), the others the term itself (which they leave as it is).
+    """
+    frequencies = ",".join(f"termfreq({f},'{node.word if f.endswith('_fr') else node.text}')"
+                           for field in node.fields for f in FIELDS.get(field, (field,)))
+    term = translate(iq.Or(tuple(iq.Term(f, node.text) for f in node.fields)))
+    return {"bool": {"must": [term], "filter": [{"frange": {"l": node.minimum, "query": f"sum({frequencies})"}}]}}
 
 
 def _leaf(field: str, boost: float, make) -> dict:

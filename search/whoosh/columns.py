@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
 from ..facets import FACETS, Names, date_facet, selected_keys, value_facet
 from ..request import Facet, SearchRequest
+from ..trends import DateCounts
 
 UNDATED = np.iinfo(np.int64).max          # ticks of an article without a date
 NO_MONTH = -1
@@ -188,3 +189,16 @@ def _dates(columns: Columns, mask: np.ndarray, req: SearchRequest) -> Facet:
     dated = months[months != NO_MONTH]
     numbers, counts = np.unique(dated, return_counts=True)
     return date_facet(dict(zip(numbers.tolist(), counts.tolist())), int(len(months) - len(dated)), req)
+
+
+def date_counts(columns: Columns, mask: np.ndarray, edges: list[date]) -> DateCounts:
+    """The documents of ``mask`` per period between consecutive ``edges`` (UTC days), undated ones apart."""
+    ticks = columns.ticks[mask]
+    dated = np.sort(ticks[ticks != UNDATED])
+    bounds = np.searchsorted(dated, [_day_ticks(edge) for edge in edges])
+    first, last = (_tick_day(int(dated[i])) for i in (0, -1)) if len(dated) else (None, None)
+    return DateCounts(np.diff(bounds).tolist(), int(len(ticks) - len(dated)), first, last)
+
+
+def _tick_day(ticks: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=(ticks - _EPOCH) // _DAY)

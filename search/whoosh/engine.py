@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -20,13 +21,16 @@ import numpy as np
 from whoosh.util.times import long_to_datetime
 
 from .. import engine as base
+from .. import index_query as iq
 from ..facets import FACETS, Names, completions
 from ..highlight import Terms
 from ..query import ParsedQuery, parse
 from ..request import SearchRequest, SearchResult
 from ..suggest import suggestion as suggest
+from ..terms import MatchTexts
+from ..trends import DateCounts
 from . import store
-from .columns import UNDATED, Columns, count_facets, select
+from .columns import UNDATED, Columns, count_facets, date_counts, select
 from .evaluate import Evaluator, by_date, by_relevance
 from .groups import Groups
 from .postings import Postings
@@ -142,8 +146,48 @@ class WhooshEngine(base.Engine):
 
     @staticmethod
     def _count(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> int:
+        return int(WhooshEngine._matching(index, parsed, req).sum())
+
+    @staticmethod
+    def _matching(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> np.ndarray:
+        """The documents matching the query under every filter of the request."""
         matches = index.evaluator().run(parsed.query)
-        return int(select(index.columns, index.names, req).all(matches.mask).sum())
+        return select(index.columns, index.names, req).all(matches.mask)
+
+    def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
+        index = self._opened()
+        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
+        evaluator = index.evaluator()
+        matches = evaluator.run(parsed.query)
+        docs = np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
+        first = self._page(index, evaluator, parsed, docs, replace(req, page=1, per_page=n))
+        searcher = index.searcher()
+        return MatchTexts(len(docs), int(index.columns.live.sum()),
+                          [searcher.stored_fields(int(d)).get("body", "") for d in first])
+
+    def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
+        index = self._opened()
+        reader = index.searcher().reader()
+        both = iq.And  # several words: the articles holding all of them, from their posting lists
+        return [reader.doc_frequency("body_exact", gram[0]) if len(gram) == 1 else
+                int(index.evaluator().run(both(tuple(iq.Term("body_exact", w) for w in gram))).mask.sum())
+                for gram in grams]
+
+    def date_counts(self, reqs: list[SearchRequest], edges: list) -> list[DateCounts]:
+        index = self._opened()
+        return [date_counts(index.columns, self._matching(index, parse(
+            req.query, index.names, variants=req.variants, comments=req.comments), req), edges) for req in reqs]
+
+    def texts(self, req: SearchRequest, limit: int) -> base.MatchingTexts:
+        index = self._opened()
+        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
+        evaluator = index.evaluator()
+        matches = evaluator.run(parsed.query)
+        docs = np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
+        records = [index.record(int(d)) for d in by_date(index.columns, docs, True, limit)]
+        return base.MatchingTexts(int(len(docs)), base.notice(parsed.notice, req),
+                                  base.expanded(parsed.highlight, evaluator.words),
+                                  [(base.summary(index.names, r), r) for r in records])
 
     # --- articles ---------------------------------------------------------------------
 

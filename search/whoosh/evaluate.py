@@ -8,6 +8,7 @@ together" clause is computed for the first :data:`RESCORE_WINDOW` hits only.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +16,7 @@ from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
 from .. import index_query as iq
+from ..fields import BOOSTS
 from ..highlight import Terms
 from .columns import UNDATED, Columns
 from .postings import Postings
@@ -32,6 +34,28 @@ def in_order(positions: list[list[int]], slop: int) -> bool:
         if not reached:
             return False
     return True
+
+
+def phrase_starts(positions: list[list[int]]) -> list[int]:
+    """Where the words occur one right after the other: the first word's positions, sorted."""
+    starts = set(positions[0])
+    for offset, following in enumerate(positions[1:], 1):
+        starts &= {p - offset for p in following}
+    return sorted(starts)
+
+
+def near(left: list[list[int]], right: list[list[int]], distance: int) -> bool:
+    """Whether the two phrases (each word's positions) occur with at most ``distance`` words between them.
+
+    Overlapping occurrences count as near, as in Lucene's unordered span queries.
+    """
+    lefts, rights = phrase_starts(left), phrase_starts(right)
+    # A right phrase starting in [a - len(right) - distance, a + len(left) + distance] is near a.
+    for a in lefts:
+        i = bisect_left(rights, a - len(right) - distance)
+        if i < len(rights) and rights[i] <= a + len(left) + distance:
+            return True
+    return False
 
 
 @dataclass
@@ -82,6 +106,10 @@ class Evaluator:
             return self._term(q.field, q.text, q.boost)
         if isinstance(q, iq.Phrase):
             return self._phrase(q)
+        if isinstance(q, iq.Near):
+            return self._near(q)
+        if isinstance(q, iq.Count):
+            return self._count(q)
         if isinstance(q, iq.Nothing):
             return np.zeros(size, bool), np.zeros(size, np.float32)
         raise TypeError(f"no evaluation for {type(q).__name__} queries")
@@ -137,6 +165,31 @@ class Evaluator:
                 mask[docnum] = False
         return mask, scores * mask * np.float32(q.boost)
 
+    def _near(self, q: iq.Near) -> tuple[np.ndarray, np.ndarray]:
+        """Documents with every word of both sides, then checked for the sides' distance (scored as a phrase)."""
+        words = q.left + q.right
+        mask, scores = self._combine([iq.Term(q.field, w) for w in words], np.logical_and)
+        docs = np.flatnonzero(mask & self.columns.live)
+        lists = [self.postings.get(self.reader, q.field, w, positions=True) for w in words]
+        rows = [np.searchsorted(p.ids, docs) for p in lists]
+        split = len(q.left)
+        for i, docnum in enumerate(docs):
+            positions = [p.positions.of(r[i]) for p, r in zip(lists, rows)]
+            if not near(positions[:split], positions[split:], q.distance):
+                mask[docnum] = False
+        return mask, scores * mask * np.float32(q.boost)
+
+    def _count(self, q: iq.Count) -> tuple[np.ndarray, np.ndarray]:
+        """The term's occurrences over the fields, from the postings' weights (frequency × field boost)."""
+        occurrences = np.zeros(self.columns.size, np.float64)
+        mask, scores = self.eval(iq.Or(tuple(iq.Term(f, q.text) for f in q.fields)))
+        for fieldname in q.fields:
+            if fieldname in self.reader.schema:
+                ids, weights = self.postings.frequencies(self.reader, fieldname, q.text)
+                occurrences[ids] += weights / BOOSTS.get(fieldname, 1.0)
+        mask &= np.rint(occurrences) >= q.minimum
+        return mask, scores * mask
+
     def _dates(self, q: iq.DateRange) -> np.ndarray:
         low = 0 if q.start is None else datetime_to_long(q.start)
         high = UNDATED - 1 if q.end is None else datetime_to_long(q.end)
@@ -153,7 +206,11 @@ class Evaluator:
         return extra
 
     def highlight_terms(self, leaves: list) -> Terms:
-        return Terms.of_query(leaves, lambda pattern: [_text(w) for w in self.expand(pattern)])
+        return Terms.of_query(leaves, self.words)
+
+    def words(self, pattern) -> list[str]:
+        """The indexed words a pattern covers, as text."""
+        return [_text(w) for w in self.expand(pattern)]
 
 
 def whoosh_query(q) -> wq.Query:

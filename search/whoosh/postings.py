@@ -77,6 +77,11 @@ class Postings:
         self._remember(key, entry)
         return entry
 
+    def frequencies(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers and the term's weight in each (its frequency × the field's boost); not cached."""
+        ids, weights, _ = _read_postings(reader, fieldname, reader.schema[fieldname].to_bytes(text), False)
+        return ids, weights
+
     def _bm25(self, reader, fieldname, btext, ids, weights) -> np.ndarray:
         if not len(ids) or not reader.schema[fieldname].scorable:
             return np.zeros(len(ids), dtype=np.float32)
@@ -154,6 +159,8 @@ def _blocks(matcher: W3LeafMatcher, values: list | None) -> tuple[np.ndarray, np
         if values is not None:
             values.extend(block_values)
         matcher._next_block()
+    if not ids:     # a term left in a merged segment with none of its articles (all replaced or removed)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     return np.concatenate(ids), np.concatenate(weights)
 
 

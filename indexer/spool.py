@@ -1,0 +1,90 @@
+"""Articles read, waiting on disk between reading and writing.
+
+Persons are merged across the whole archive before anything is written, so a
+rebuild must see every article before it writes the first one. Holding them
+all in memory made a million-article rebuild need tens of gigabytes; the
+spool keeps their text in a temporary file (in ``TMPDIR``, about the size of
+the archive's text) and the pipeline keeps only a small :class:`Entry` per
+article.
+"""
+from __future__ import annotations
+
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterator, Mapping
+
+from search.document import Article
+
+BUFFER = 1 << 20
+
+
+@dataclass(slots=True)
+class Entry:
+    """What the pipeline keeps of one article while its text is in the spool."""
+    offset: int                  # where the spool holds it
+    origin: str
+    captured: datetime | None
+    source: str | None
+    content_hash: str
+    undated: bool                # a date was printed but could not be read
+    published: datetime | None   # copy detection's representative is the earliest
+    # Filled by enrichment, then copy detection:
+    lang: str | None = None
+    persons: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+    group: str = ""
+    representative: bool = False
+
+    def enriched(self, article: Article) -> Article:
+        article.lang, article.persons, article.topics = self.lang, self.persons, self.topics
+        article.agencies, article.fingerprint = self.agencies, self.fingerprint
+        article.group, article.representative = self.group, self.representative
+        return article
+
+
+class Spool:
+    """An append-only temporary file of pickled articles, read back in the order written."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile(buffering=BUFFER)
+        self._end = 0
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+    def add(self, article: Article) -> Entry:
+        if self._file.tell() != self._end:     # read since the last add
+            self._file.seek(self._end)
+        entry = Entry(self._end, article.origin, article.captured, article.source, article.content_hash(),
+                      bool(article.date_text and article.published is None), article.published)
+        pickle.dump(article, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._end = self._file.tell()
+        return entry
+
+    def article(self, entry: Entry) -> Article:
+        """One article, read where its entry says."""
+        self._file.flush()
+        self._file.seek(entry.offset)
+        return pickle.load(self._file)
+
+    def articles(self, entries: Mapping[str, Entry]) -> Iterator[Article]:
+        """The articles of ``entries``, in spool order; a spooled article whose entry
+        points elsewhere (an older capture of the same page) is passed over."""
+        self._file.flush()
+        self._file.seek(0)
+        while True:
+            offset = self._file.tell()
+            try:
+                article = pickle.load(self._file)
+            except EOFError:
+                return
+            entry = entries.get(article.id)
+            if entry is not None and entry.offset == offset:
+                yield article
