@@ -21,8 +21,9 @@ def lines(engine: Engine, query: str, **params) -> list:
 
 
 def matching(engine: Engine, query: str, **options) -> list[str]:
-    """The articles whose lines KWIC shows: the newest matches, at most MAX_ARTICLES of them."""
-    result = engine.search(SearchRequest(query=query, per_page=MAX_ARTICLES, sort="newest", **options))
+    """The articles whose lines KWIC shows: the newest matches, copies included, at most MAX_ARTICLES of them."""
+    result = engine.search(SearchRequest(query=query, per_page=MAX_ARTICLES, sort="newest", collapse=False,
+                                         **options))
     return [hit.id for hit in result.hits]
 
 
