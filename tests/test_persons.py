@@ -319,3 +319,26 @@ def test_a_full_name_after_an_institution_and_a_title_is_found():
     assert persons_in(entities, text) == ["Eric Dupond-Moretti"]
     text = "Le directeur de l'Institut Pasteur de Lille a parlé."
     assert persons_in([Entity("ORG", "Institut Pasteur de Lille", text.index("Institut"))], text) == []
+
+
+def test_a_title_case_acronym_is_no_surname():
+    """orangesum-499, -4667, -1335: Medef and Insee written in title case, with and without an article."""
+    assert _persons_of(
+        "Patrick Martin, président délégué du Medef, la principale organisation patronale, a salué un travail "
+        "\"sérieux\".",
+        "Le président du Medef Geoffroy Roux de Bézieux avait demandé un nouveau vote.",
+        "Il ne concernait que 1,9% des actifs ayant un emploi, selon l'Insee.",
+    ) == [["Patrick Martin"], ["Geoffroy Roux de Bézieux"], []]
+
+
+def test_a_newspaper_a_publisher_or_a_movement_is_no_person():
+    """orangesum-2319, -2773, -5409, -7193, -22576: Libération, Gallimard, Nuit debout."""
+    assert _persons_of(
+        "\"Monsieur le président, montrez-nous qu'on peut compter sur vous\", exhorte un collectif de soignants "
+        "dans une lettre publiée par Libération.",
+        "La semaine dernière dans Libération, Laetitia Casta déclarait que le combat des \"gilets jaunes\" lui "
+        "rappelait celui de ses parents.",
+        "Côté grands formats, on trouve également Leïla Slimani dont le dernier roman, \"Le pays des autres\" "
+        "(Gallimard) se classe 10e.",
+        "On a eu la loi El Khomri et le mouvement Nuit debout, le Mariage pour tous.",
+    ) == [[], ["Laetitia Casta"], ["Leïla Slimani"], []]
