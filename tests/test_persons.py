@@ -342,3 +342,26 @@ def test_a_newspaper_a_publisher_or_a_movement_is_no_person():
         "(Gallimard) se classe 10e.",
         "On a eu la loi El Khomri et le mouvement Nuit debout, le Mariage pour tous.",
     ) == [[], ["Laetitia Casta"], ["Leïla Slimani"], []]
+
+
+def test_a_full_name_opening_a_quotation_is_found():
+    """orangesum-4155, -6288: a quotation that opens on a name is no title in quotes."""
+    assert _persons_of(
+        "\"Emmanuel Macron est venu sur la chaîne de fabrication dire aux salariés, les yeux dans les yeux, "
+        "qu'il allait les soutenir.",
+        "\"Marine Le Pen raconte comme d'habitude n'importe quoi\", a répondu sur BFMTV le secrétaire d'Etat à "
+        "l'Intérieur Laurent Nuñez.",
+    ) == [["Emmanuel Macron"], ["Marine Le Pen", "Laurent Nuñez"]]
+
+
+def test_a_well_known_person_named_by_surname_alone_gets_the_full_name():
+    """orangesum-2538 names "M. Macron" only; the archive's Emmanuel Macron dominates Brigitte Macron (-1934)."""
+    sentences = [
+        "\"Heureux de cette première victoire contre le virus\", M. Macron a également dit souhaiter tirer "
+        "\"toutes les leçons\" de la crise sanitaire.",
+        "Jair Bolsonaro avait suscité l'indignation en moquant le physique de Brigitte Macron, qui apparaissait "
+        "sur une photo désavantageuse.",
+    ] + ["Selon lui, \"Emmanuel Macron abîme le pays\" et \"il est en train de rater une opportunité historique\"."] * 5
+    lists = _persons_of(*sentences)
+    merged = canonicalize(lists, build_registry(lists))
+    assert merged[0] == ["Emmanuel Macron"] and merged[1] == ["Jair Bolsonaro", "Brigitte Macron"]
