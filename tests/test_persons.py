@@ -319,3 +319,49 @@ def test_a_full_name_after_an_institution_and_a_title_is_found():
     assert persons_in(entities, text) == ["Eric Dupond-Moretti"]
     text = "Le directeur de l'Institut Pasteur de Lille a parlé."
     assert persons_in([Entity("ORG", "Institut Pasteur de Lille", text.index("Institut"))], text) == []
+
+
+def test_a_title_case_acronym_is_no_surname():
+    """orangesum-499, -4667, -1335: Medef and Insee written in title case, with and without an article."""
+    assert _persons_of(
+        "Patrick Martin, président délégué du Medef, la principale organisation patronale, a salué un travail "
+        "\"sérieux\".",
+        "Le président du Medef Geoffroy Roux de Bézieux avait demandé un nouveau vote.",
+        "Il ne concernait que 1,9% des actifs ayant un emploi, selon l'Insee.",
+    ) == [["Patrick Martin"], ["Geoffroy Roux de Bézieux"], []]
+
+
+def test_a_newspaper_a_publisher_or_a_movement_is_no_person():
+    """orangesum-2319, -2773, -5409, -7193, -22576: Libération, Gallimard, Nuit debout."""
+    assert _persons_of(
+        "\"Monsieur le président, montrez-nous qu'on peut compter sur vous\", exhorte un collectif de soignants "
+        "dans une lettre publiée par Libération.",
+        "La semaine dernière dans Libération, Laetitia Casta déclarait que le combat des \"gilets jaunes\" lui "
+        "rappelait celui de ses parents.",
+        "Côté grands formats, on trouve également Leïla Slimani dont le dernier roman, \"Le pays des autres\" "
+        "(Gallimard) se classe 10e.",
+        "On a eu la loi El Khomri et le mouvement Nuit debout, le Mariage pour tous.",
+    ) == [[], ["Laetitia Casta"], ["Leïla Slimani"], []]
+
+
+def test_a_full_name_opening_a_quotation_is_found():
+    """orangesum-4155, -6288: a quotation that opens on a name is no title in quotes."""
+    assert _persons_of(
+        "\"Emmanuel Macron est venu sur la chaîne de fabrication dire aux salariés, les yeux dans les yeux, "
+        "qu'il allait les soutenir.",
+        "\"Marine Le Pen raconte comme d'habitude n'importe quoi\", a répondu sur BFMTV le secrétaire d'Etat à "
+        "l'Intérieur Laurent Nuñez.",
+    ) == [["Emmanuel Macron"], ["Marine Le Pen", "Laurent Nuñez"]]
+
+
+def test_a_well_known_person_named_by_surname_alone_gets_the_full_name():
+    """orangesum-2538 names "M. Macron" only; the archive's Emmanuel Macron dominates Brigitte Macron (-1934)."""
+    sentences = [
+        "\"Heureux de cette première victoire contre le virus\", M. Macron a également dit souhaiter tirer "
+        "\"toutes les leçons\" de la crise sanitaire.",
+        "Jair Bolsonaro avait suscité l'indignation en moquant le physique de Brigitte Macron, qui apparaissait "
+        "sur une photo désavantageuse.",
+    ] + ["Selon lui, \"Emmanuel Macron abîme le pays\" et \"il est en train de rater une opportunité historique\"."] * 5
+    lists = _persons_of(*sentences)
+    merged = canonicalize(lists, build_registry(lists))
+    assert merged[0] == ["Emmanuel Macron"] and merged[1] == ["Jair Bolsonaro", "Brigitte Macron"]
