@@ -23,7 +23,6 @@ from indexer.cli import cli
 from indexer.search_command import search_command
 from search.engine import open_engine
 from search.request import SearchRequest
-from search.store import open_store
 from web import create_app
 
 REAL = [json.loads(line) for line in corpus_lines(40)]

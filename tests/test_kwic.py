@@ -8,7 +8,7 @@ import pytest
 from test_search import article, write_index
 
 from search.analysis import FOLDED, STEMMED, WORD_RE, fold_word, terms
-from search.engine import Engine, open_engine
+from search.engine import Engine
 from search.kwic import MAX_ARTICLES, KwicRequest, kwic
 from search.request import SearchRequest
 from web import create_app
