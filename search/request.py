@@ -107,7 +107,7 @@ class SearchRequest:
             langs=getlist("lang"),
             date_from=_date_bound("from", one("from"), start=True),
             date_to=_date_bound("to", one("to"), start=False),
-            sort=_choice("sort", typed("sort"), SORTS, "relevance"),
+            sort=choice_param("sort", typed("sort"), SORTS, "relevance"),
             page=integer_param("page", typed("page"), 1, 1, MAX_PAGE),
             per_page=integer_param("per_page", typed("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
             facet_size=integer_param("facet_size", typed("facet_size"), DEFAULT_FACET_SIZE, 1, MAX_FACET_SIZE),
@@ -138,7 +138,8 @@ def integer_param(name: str, raw: str | None, default: int, low: int, high: int)
     return value
 
 
-def _choice(name: str, raw: str | None, choices: tuple[str, ...], default: str) -> str:
+def choice_param(name: str, raw: str | None, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices``; ``default`` when absent, a :class:`BadParameter` when blank or anything else."""
     if raw is None:
         return default
     if raw not in choices:

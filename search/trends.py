@@ -16,7 +16,7 @@ import io
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from .request import MAX_QUERY, BadParameter, SearchRequest
+from .request import MAX_QUERY, BadParameter, SearchRequest, choice_param
 
 INTERVALS = ("day", "week", "month", "year")
 AUTO = "auto"
@@ -123,9 +123,8 @@ class TrendRequest:
             raise BadParameter("q", f"give one to {MAX_QUERIES} queries (q=…&q=…)")
         if len(queries) > MAX_QUERIES:
             raise BadParameter("q", f"at most {MAX_QUERIES} queries, got {len(queries)}")
-        interval = (params.get("interval") or "").strip() or AUTO
-        if interval not in (AUTO, *INTERVALS):
-            raise BadParameter("interval", f"must be one of {', '.join((AUTO, *INTERVALS))}, got {interval[:40]!r}")
+        raw = params.get("interval")
+        interval = choice_param("interval", raw.strip() if isinstance(raw, str) else None, (AUTO, *INTERVALS), AUTO)
         return cls(queries, replace(base, query="", page=1), interval)
 
     def search(self, query: str) -> SearchRequest:

@@ -24,7 +24,8 @@ def engine(seed_engine) -> Engine:
 
 
 def ids(engine: Engine, query: str, **options) -> set[str]:
-    result = engine.search(SearchRequest(query=query, per_page=1000, **options))
+    """Every matching article, copies of one story included."""
+    result = engine.search(SearchRequest(query=query, per_page=1000, collapse=False, **options))
     assert result.notice is None, result.notice
     assert result.total == len(result.hits)
     return {hit.id for hit in result.hits}
@@ -222,7 +223,7 @@ def _occurrences(texts: list[str], lang: str, word: str) -> int:
 
 
 def _candidates(engine: Engine, query: str) -> set[str]:
-    result = engine.search(SearchRequest(query=query, per_page=1000, variants=False))
+    result = engine.search(SearchRequest(query=query, per_page=1000, variants=False, collapse=False))
     assert result.total == len(result.hits) < 1000
     return {hit.id for hit in result.hits}
 

@@ -138,6 +138,7 @@ def test_page_draws_a_linked_point_per_nonzero_count(client):
     assert "Part des articles par année" in shares and "%" in shares
     assert client.get("/trends").status_code == 200
     assert client.get("/trends?q=police&measure=pie").status_code == 400
+    assert client.get("/trends?q=police&interval=").status_code == 400     # blank is no choice (OpenAPI: enum)
 
 
 def test_cli_prints_the_api_document_and_a_table(corpus_index, client):
