@@ -132,8 +132,11 @@ class WhooshEngine(base.Engine):
         if start >= len(docs):
             return docs[:0]
         wanted = start + req.per_page
-        if req.collapse:        # every match is ordered, then each group keeps its best-ranked one
-            return index.groups.collapse(_ordered(index, evaluator, parsed, docs, req, len(docs)))[start:wanted]
+        if req.collapse:
+            # Each group keeps its best-ranked member; ordering as many more matches as the collapse can
+            # remove is enough for the page (few articles have copies), instead of ordering them all.
+            ordered = _ordered(index, evaluator, parsed, docs, req, wanted + index.groups.surplus(docs))
+            return index.groups.collapse(ordered)[start:wanted]
         return _ordered(index, evaluator, parsed, docs, req, wanted)[start:wanted]
 
     @staticmethod

@@ -24,9 +24,13 @@ class Groups:
 
     def stories(self, docs: np.ndarray) -> int:
         """Distinct stories among ``docs``: the articles without a copy, plus the groups."""
+        return len(docs) - self.surplus(docs)
+
+    def surplus(self, docs: np.ndarray) -> int:
+        """How many of ``docs`` a collapse removes: each group's members but one."""
         ordinals = self.of[docs]
         grouped = ordinals[ordinals < len(self.keys)]
-        return int(len(docs) - len(grouped) + len(np.unique(grouped)))
+        return int(len(grouped) - len(np.unique(grouped)))
 
     def collapse(self, order: np.ndarray) -> np.ndarray:
         """``order`` keeping the first (best-ranked) document of each group, in order."""
