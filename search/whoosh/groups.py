@@ -19,6 +19,10 @@ class Groups:
         self.of = np.arange(len(column.keys), len(column.keys) + size, dtype=np.int64)
         self.of[column.rows] = column.values
         self.live = live
+        # The grouped documents ordered by group, once: a search's versions are then slices, not scans.
+        grouped = np.flatnonzero(self.of < len(column.keys))
+        self._by_group = grouped[np.argsort(self.of[grouped], kind="stable")]
+        self._starts = np.searchsorted(self.of[self._by_group], np.arange(len(column.keys) + 1))
 
     # Most articles have no copy: only the grouped ones (ordinals below len(keys)) need sorting out.
 
@@ -44,7 +48,10 @@ class Groups:
     def members(self, group: str) -> np.ndarray:
         """Live document numbers of a group."""
         number = self._ordinals.get(group)
-        return np.flatnonzero((self.of == number) & self.live) if number is not None else np.zeros(0, np.int64)
+        if number is None:
+            return np.zeros(0, np.int64)
+        docs = self._by_group[self._starts[number]:self._starts[number + 1]]
+        return docs[self.live[docs]]
 
     def grouped(self) -> np.ndarray:
         """Live documents that have a copy."""
