@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.enrich.persons import DEFAULT_MODEL, PersonExtractor, build_registry, canonicalize  # noqa: E402
+from indexer.enrich.persons import DEFAULT_MODEL, PersonExtractor, TagEvidence, build_registry, canonicalize  # noqa: E402
 from indexer.readers.jsonl import to_article  # noqa: E402
 from search.persons import person_key, spelling_key  # noqa: E402
 
@@ -88,11 +88,11 @@ def _extract(chunk):
     persons = _worker.extract(chunk)
     stats = {k: v - before.get(k, 0) for k, v in _worker.stats.items()}
     stats["cpu"] = time.process_time() - cpu   # per-core speed, whatever else the machine runs
-    return persons, stats
+    return persons, stats, _worker.take_tags()
 
 
 def extract_all(articles: list, processes: int, cache_dir: Path | None,
-                model: str) -> tuple[list[list[str]], dict, float]:
+                model: str) -> tuple[list[list[str]], TagEvidence, dict, float]:
     chunks = [articles[i:i + CHUNK] for i in range(0, len(articles), CHUNK)]
     start = time.perf_counter()
     if processes > 1:
@@ -103,10 +103,12 @@ def extract_all(articles: list, processes: int, cache_dir: Path | None,
         results = [_extract(c) for c in chunks]
     elapsed = time.perf_counter() - start
     stats: dict = {}
-    for _, s in results:
+    tags = TagEvidence()
+    for _, s, chunk_tags in results:
+        tags.merge(chunk_tags)
         for k, v in s.items():
             stats[k] = stats.get(k, 0) + v
-    return [p for persons, _ in results for p in persons], stats, elapsed
+    return [p for persons, _, _ in results for p in persons], tags, stats, elapsed
 
 
 def score(predicted: list[str], gold: list[dict]) -> tuple[int, list[str], list[dict]]:
@@ -182,11 +184,11 @@ def main(argv=None, out=print) -> dict[str, float]:
     wanted = {ident for labels in label_sets.values() for ident in labels}
     articles = load_articles(args.corpus, wanted, args.sample)
     cache = Path(args.cache) if args.cache else None
-    persons, stats, elapsed = extract_all(articles, args.processes, cache, args.model)
+    persons, tags, stats, elapsed = extract_all(articles, args.processes, cache, args.model)
     out(f"{args.model}: extracted {len(articles)} articles in {elapsed:.1f}s: {len(articles) / elapsed:.1f}/s with "
         f"{args.processes} process(es), {len(articles) / stats['cpu']:.1f}/s per CPU second; "
         f"NER ran on {stats.get('ner', 0)}, the cache gave {stats.get('cached', 0)}")
-    registry = build_registry(persons)
+    registry = build_registry(persons, tags)
     canonical = canonicalize(persons, registry)
     by_id = {a.id: p for a, p in zip(articles, canonical)}
     texts = {a.id: f"{a.title}\n\n{a.body}" for a in articles if a.id in wanted}

