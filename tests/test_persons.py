@@ -406,3 +406,11 @@ def test_a_name_right_after_a_company_word_is_a_thing_but_not_across_a_comma():
     entities = [Entity("PER", "Vinci Autoroutes", text.index("Vinci")),
                 Entity("PER", "Philippe Vigier", text.index("Philippe"))]
     assert persons_in(entities, text) == ["Philippe Vigier"]
+
+
+def test_a_headline_noun_then_de_before_a_name_goes():
+    """Suicide de David Buckel, Hommage de Darmanin (headlines of the corpus); Rouget de Lisle stays whole."""
+    lists = [["Gérald Darmanin"]] * 4 + [["David Guetta"], ["David Pujadas"], ["David Douillet"]] + [
+        ["Hommage de Darmanin"], ["Suicide de David Buckel"], ["Rouget de Lisle"], ["Cyrano de Bergerac"]]
+    merged = canonicalize(lists, build_registry(lists))
+    assert merged[7:] == [["Gérald Darmanin"], ["David Buckel"], ["Rouget de Lisle"], ["Cyrano de Bergerac"]]

@@ -646,11 +646,15 @@ def _attested_core(name: str, full: PersonRegistry) -> str | None:
 
     The edge is a first word that is no first name (``Avantage Anne Hidalgo``,
     ``Egyptien Ayman al-Zawahiri``: a word capitalised by the sentence or
-    headline it opens) or a trailing ``de``/``d'`` phrase (``Edouard Philippe
-    de Matignon``). The core must be a full name itself, with at least
+    headline it opens; with ``de`` after it, see :func:`_after_headline_noun`)
+    or a trailing ``de``/``d'`` phrase (``Edouard Philippe de Matignon``). The core must be a full name itself, with at least
     :data:`CORE_DOMINANCE` times the articles.
     """
     words = name.split()
+    if len(words) > 2 and words[1].lower() in ("de", "du") and not full.given_name_alone(words[0]):
+        named = _after_headline_noun(words[2:], full)
+        if named:
+            return named
     cores = []
     if len(words) > 2 and not full.given_name_alone(words[0]):
         cores.append(" ".join(words[1:]))
@@ -664,6 +668,14 @@ def _attested_core(name: str, full: PersonRegistry) -> str | None:
         if owner and full.count(owner) >= CORE_DOMINANCE * max(count, 1):
             return owner
     return None
+
+
+def _after_headline_noun(rest: list[str], full: PersonRegistry) -> str | None:
+    """The person in ``Hommage de Darmanin`` or ``Suicide de David Buckel`` (a headline's noun, then
+    ``de``): the rest when the archive knows it or it opens with a first name. ``Rouget de Lisle`` and
+    ``Cyrano de Bergerac`` stay whole."""
+    name = " ".join(rest)
+    return full.canonical(name) or (name if len(rest) > 1 and full.given_name_alone(rest[0]) else None)
 
 
 def _opens_particle_phrase(word: str) -> bool:
