@@ -313,6 +313,7 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
             report.indexed = len(entries)
             report.elapsed = time.monotonic() - started
             _commit(batch, _meta(_source_names(e.source for e in entries.values()), registry, tags, report), options)
+    report.elapsed = time.monotonic() - started   # the summary's counts the commit, which the meta's cannot
     return report
 
 
@@ -411,4 +412,5 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
             sources = _source_names([*(entry.source_name for entry in kept.values()),
                                      *(e.source for e in changed.values())])
             _commit(batch, _meta(sources, registry, tags, report), options)
+    report.elapsed = time.monotonic() - started
     return report

@@ -19,6 +19,7 @@ from whoosh.util.times import datetime_to_long
 from ..facets import FACETS, Names, date_facet, selected_keys, value_facet
 from ..request import Facet, SearchRequest
 from ..trends import DateCounts
+from .postings import column_values, document_numbers
 
 UNDATED = np.iinfo(np.int64).max          # ticks of an article without a date
 NO_MONTH = -1
@@ -47,7 +48,7 @@ def _column(reader, field: str) -> Column:
         if field not in leaf.indexed_field_names():
             continue
         for term in leaf.lexicon(field):
-            ids = np.fromiter(leaf.postings(field, term).all_ids(), dtype=np.int32)
+            ids = document_numbers(leaf, field, term)
             rows.append(ids + offset)
             values.append(np.full(len(ids), ordinals.setdefault(term.decode("utf-8"), len(ordinals)), np.int32))
     if not ordinals:
@@ -64,8 +65,7 @@ class Columns:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live = _live(reader, self.size)
         self.facets = {name: _column(reader, name) for name in FACETS}
         self.ticks = _ticks(reader, self.size)
         dated = self.ticks != UNDATED
@@ -111,6 +111,15 @@ class Columns:
             self._masks[key] = mask
 
 
+def _live(reader, size: int) -> np.ndarray:
+    """Documents not deleted; from each segment's deleted set (Whoosh's own view asks document by document)."""
+    live = np.ones(size, dtype=bool)
+    for leaf, offset in reader.leaf_readers():
+        if leaf.has_deletions():
+            live[np.fromiter(leaf._perdoc.deleted_docs(), dtype=np.int64) + offset] = False
+    return live
+
+
 def _ticks(reader, size: int) -> np.ndarray:
     """Publication times in Whoosh ticks; UNDATED where there is none.
 
@@ -120,7 +129,7 @@ def _ticks(reader, size: int) -> np.ndarray:
     for leaf, offset in reader.leaf_readers():
         count = leaf.doc_count_all()
         if count and leaf.has_column("published"):
-            raw = np.fromiter(leaf.column_reader("published", translate=False), dtype=np.uint64, count=count)
+            raw = column_values(leaf.column_reader("published", translate=False), count)
             missing = raw >= np.uint64(UNDATED)     # the column's default is the largest 64-bit value
             ticks[offset:offset + count] = np.where(missing, UNDATED, raw.astype(np.int64))
     return ticks

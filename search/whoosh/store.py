@@ -40,10 +40,12 @@ META = "meta.json"
 LOCK = "write.lock"
 KEEP_GENERATIONS = 2
 # Whoosh sorts postings in memory and spills sorted runs to disk past this
-# size (per writer process); spilling and merging runs cost a third of the
-# indexing time on the 34k corpus at 256 MB. 2 GB per process keeps a corpus
-# of that size in memory and still caps a much larger one.
-POOL_MB = 2048
+# size (per writer process, by Whoosh's own estimate: the process grows to
+# about twice as much). It bounds a rebuild's memory whatever the archive:
+# on the 34k corpus (--no-persons) 2,048 MB took 147 s and 3.66 GB for all
+# processes (resident sizes summed), 512 MB 180 s and 2.06 GB; at 300k, 2,048
+# let each writer grow past 6 GB.
+POOL_MB = 512
 
 
 def current_generation(index_dir: Path) -> Path | None:
