@@ -220,3 +220,20 @@ def test_whoosh_index_of_an_older_version_is_a_clear_message(tmp_path):
     toc.write_bytes(toc.read_bytes().replace(b"search.whoosh.schema", b"search.whoosh.moved_"))
     with pytest.raises(NoIndex, match="built by an older version of Manchette: rebuild it"):
         open_engine(index_dir)
+
+
+def test_whoosh_segments_are_read_in_place_with_the_same_bytes(corpus_index):
+    """Whoosh's own BufferFile copies each part of a segment into memory (4.5 GB serving 300k articles)."""
+    from whoosh.filedb.structfile import BufferFile
+
+    from search.whoosh.mapped import MappedFile
+    _, ix = store.open_generation(corpus_index)
+    with ix.reader() as reader:
+        mapped = reader.leaf_readers()[0][0]._terms._postfile
+        assert isinstance(mapped, MappedFile)
+        copied = BufferFile(mapped._buf)
+        for position in (0, 7, len(mapped._buf) // 2):
+            mapped.seek(position)
+            copied.seek(position)
+            assert mapped.read(64) == copied.read(64) and mapped.tell() == copied.tell()
+            assert mapped.get(position, 16) == copied.get(position, 16)
