@@ -313,7 +313,7 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
             report.indexed = len(entries)
             report.elapsed = time.monotonic() - started
             _commit(batch, _meta(_source_names(e.source for e in entries.values()), registry, tags, report), options)
-    report.elapsed = time.monotonic() - started   # the summary's counts the commit, which the meta's cannot
+    report.elapsed = time.monotonic() - started   # the printed summary counts the commit; the meta's copy cannot
     return report
 
 

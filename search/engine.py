@@ -108,6 +108,8 @@ class Engine(ABC):
     @abstractmethod
     def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
         """Archive-wide, the articles whose body holds a folded word, or every word of a tuple of several."""
+
+    @abstractmethod
     def texts(self, req: SearchRequest, limit: int) -> MatchingTexts:
         """The stored records of the newest ``limit`` matches (undated last), for reading the query's words in them."""
 
@@ -206,6 +208,8 @@ def copy_stats(names: Names, groups: int, grouped: int, copies: dict[str, dict[s
         return sorted(rows, key=lambda row: (-row["copies"], -row["articles"], row["value"]))
     return {"groups": groups, "articles_in_groups": grouped, "copies": grouped - groups,
             "by_source": shares("source"), "by_agency": shares("agency")}
+
+
 @dataclass
 class MatchingTexts:
     """What :meth:`Engine.texts` returns."""

@@ -26,6 +26,7 @@ from . import index_query as iq
 from .analysis import WORD_RE, fold, fold_word, terms
 from .dates import parse_range
 from .facets import Names
+from .request import SearchRequest
 
 MAX_QUERY_CHARS = 1000
 MAX_LITERAL_WORDS = 32
@@ -366,6 +367,11 @@ def parse(text: str, names: Names | None = None, variants: bool = True, comments
         parsed = _Compiler(names, variants, comments).run(tree) if tree else ParsedQuery(iq.NOTHING)
         parsed.notice = notice
         return parsed
+
+
+def parse_request(req: SearchRequest, names: Names) -> ParsedQuery:
+    """A request's query, parsed with the request's own options (name variants, reader comments)."""
+    return parse(req.query, names, variants=req.variants, comments=req.comments)
 
 
 @dataclass

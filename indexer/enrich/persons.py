@@ -272,15 +272,16 @@ class TagEvidence:
             if len(entity.text.split()) == 1:
                 as_person[person_key(entity.text)].add(entity.label == "PER")
         for key, kinds in as_person.items():
-            counts = self._counts.setdefault(key, [0, 0])
-            counts[0] += True in kinds
-            counts[1] += False in kinds
+            self._count(key, True in kinds, False in kinds)
 
     def merge(self, other: TagEvidence) -> None:
         for key, (person, otherwise) in other._counts.items():
-            counts = self._counts.setdefault(key, [0, 0])
-            counts[0] += person
-            counts[1] += otherwise
+            self._count(key, person, otherwise)
+
+    def _count(self, key: str, person: int, otherwise: int) -> None:
+        counts = self._counts.setdefault(key, [0, 0])
+        counts[0] += person
+        counts[1] += otherwise
 
     def mostly_person(self, name: str) -> bool:
         person, otherwise = self._counts.get(person_key(name), (0, 0))
@@ -647,8 +648,9 @@ def _attested_core(name: str, full: PersonRegistry) -> str | None:
     The edge is a first word that is no first name (``Avantage Anne Hidalgo``,
     ``Egyptien Ayman al-Zawahiri``: a word capitalised by the sentence or
     headline it opens; with ``de`` after it, see :func:`_after_headline_noun`)
-    or a trailing ``de``/``d'`` phrase (``Edouard Philippe de Matignon``). The core must be a full name itself, with at least
-    :data:`CORE_DOMINANCE` times the articles.
+    or a trailing ``de``/``d'`` phrase (``Edouard Philippe de Matignon``).
+    The core must be a full name itself, with at least :data:`CORE_DOMINANCE`
+    times the articles.
     """
     words = name.split()
     if len(words) > 2 and words[1].lower() in ("de", "du") and not full.given_name_alone(words[0]):

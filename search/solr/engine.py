@@ -21,7 +21,7 @@ from .. import engine as base
 from .. import index_query as iq
 from ..facets import FACETS, Names, completions, date_facet, selected_keys, value_facet
 from ..highlight import Terms
-from ..query import ParsedQuery, parse
+from ..query import ParsedQuery, parse, parse_request
 from ..request import Facet, SearchRequest, SearchResult
 from ..suggest import distance as suggest_distance
 from ..suggest import suggestion as suggest
@@ -121,7 +121,7 @@ class SolrEngine(base.Engine):
         started = time.perf_counter()
         collection = self._collection()
         names = self._names(collection)
-        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        parsed = parse_request(req, names)
         selected = selected_keys(names, req)
         body = {
             "query": translate(parsed.query), "filter": _filters(selected, req),
@@ -171,10 +171,10 @@ class SolrEngine(base.Engine):
     def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
         collection = self._collection()
         names = self._names(collection)
-        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        parsed = parse_request(req, names)
         archive = {"type": "query", "domain": {"query": "*:*", "filter": NOT_META}}
-        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": n,
-                "fields": "body", "sort": _sort(req, parsed), "facet": {"archive": archive}}
+        body = _query_body(parsed, names, req, limit=n, fields="body", sort=_sort(req, parsed),
+                           facet={"archive": archive})
         answer = self._select(collection, body)
         return MatchTexts(answer["response"]["numFound"], answer.get("facets", {}).get("archive", {}).get("count", 0),
                           [d.get("body", "") for d in answer["response"]["docs"]])
@@ -204,15 +204,14 @@ class SolrEngine(base.Engine):
             return list(pool.map(lambda req: self._date_counts(collection, names, req, edges), reqs))
 
     def _date_counts(self, collection: str, names: Names, req: SearchRequest, edges: list) -> DateCounts:
-        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
+        parsed = parse_request(req, names)
         facet = {"first": "min(published)", "last": "max(published)",
                  "undated": {"type": "query", "q": "-published:[* TO *]"}}
         if len(edges) > 1:
             # Arbitrary ranges, each counted on every shard and summed: exact, in the order asked.
             facet["periods"] = {"type": "range", "field": "published", "ranges": [
                 {"range": f"[{_day_instant(start)},{_day_instant(end)})"} for start, end in zip(edges, edges[1:])]}
-        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0,
-                "facet": facet}
+        body = _query_body(parsed, names, req, limit=0, facet=facet)
         facets = self._select(collection, body).get("facets", {})
         buckets = facets.get("periods", {}).get("buckets", [])
         first, last = (_day_solr(facets.get(k)) for k in ("first", "last"))
@@ -223,9 +222,9 @@ class SolrEngine(base.Engine):
     def texts(self, req: SearchRequest, limit: int) -> base.MatchingTexts:
         collection = self._collection()
         names = self._names(collection)
-        parsed = parse(req.query, names, variants=req.variants, comments=req.comments)
-        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": limit,
-                "fields": STORED, "sort": _sort(SearchRequest(sort="newest"), parsed)}
+        parsed = parse_request(req, names)
+        body = _query_body(parsed, names, req, limit=limit, fields=STORED,
+                           sort=_sort(SearchRequest(sort="newest"), parsed))
         answer = self._select(collection, body)["response"]
         records = [record_of_document(d) for d in answer["docs"]]
         return base.MatchingTexts(answer["numFound"], base.notice(parsed.notice, req),
@@ -233,8 +232,7 @@ class SolrEngine(base.Engine):
                                   [(base.summary(names, r), r) for r in records])
 
     def _total(self, collection: str, parsed: ParsedQuery, req: SearchRequest, names: Names) -> int:
-        body = {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), "limit": 0}
-        return self._select(collection, body)["response"]["numFound"]
+        return self._select(collection, _query_body(parsed, names, req, limit=0))["response"]["numFound"]
 
     def _highlight_terms(self, collection: str, leaves: list) -> Terms:
         return Terms.of_query(leaves, lambda pattern: self._expand(collection, pattern))
@@ -512,6 +510,11 @@ def _regex(pattern: str) -> str:
 
 def _regex_char(char: str) -> str:
     return f"\\{char}" if not char.isalnum() else char
+
+
+def _query_body(parsed: ParsedQuery, names: Names, req: SearchRequest, **more) -> dict:
+    """A JSON request for the parsed query under the request's filters, with ``more`` (limit, fields…)."""
+    return {"query": translate(parsed.query), "filter": _filters(selected_keys(names, req), req), **more}
 
 
 def _day_instant(day) -> str:

@@ -200,9 +200,9 @@ def _dates(columns: Columns, mask: np.ndarray, req: SearchRequest) -> Facet:
     return date_facet(dict(zip(numbers.tolist(), counts.tolist())), int(len(months) - len(dated)), req)
 
 
-def date_counts(columns: Columns, mask: np.ndarray, edges: list[date]) -> DateCounts:
-    """The documents of ``mask`` per period between consecutive ``edges`` (UTC days), undated ones apart."""
-    ticks = columns.ticks[mask]
+def date_counts(columns: Columns, docs: np.ndarray, edges: list[date]) -> DateCounts:
+    """The documents ``docs`` per period between consecutive ``edges`` (UTC days), undated ones apart."""
+    ticks = columns.ticks[docs]
     dated = np.sort(ticks[ticks != UNDATED])
     bounds = np.searchsorted(dated, [_day_ticks(edge) for edge in edges])
     first, last = (_tick_day(int(dated[i])) for i in (0, -1)) if len(dated) else (None, None)

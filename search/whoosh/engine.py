@@ -24,7 +24,7 @@ from .. import engine as base
 from .. import index_query as iq
 from ..facets import FACETS, Names, completions
 from ..highlight import Terms
-from ..query import ParsedQuery, parse
+from ..query import ParsedQuery, parse, parse_request
 from ..request import SearchRequest, SearchResult
 from ..suggest import suggestion as suggest
 from ..terms import MatchTexts
@@ -103,7 +103,7 @@ class WhooshEngine(base.Engine):
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         index = self._opened()
-        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
+        parsed = parse_request(req, index.names)
         evaluator = index.evaluator()
         matches = evaluator.run(parsed.query)
         selection = select(index.columns, index.names, req)
@@ -149,20 +149,20 @@ class WhooshEngine(base.Engine):
 
     @staticmethod
     def _count(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> int:
-        return int(WhooshEngine._matching(index, parsed, req).sum())
+        matches = index.evaluator().run(parsed.query)
+        return int(select(index.columns, index.names, req).all(matches.mask).sum())
 
     @staticmethod
-    def _matching(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> np.ndarray:
-        """The documents matching the query under every filter of the request."""
-        matches = index.evaluator().run(parsed.query)
-        return select(index.columns, index.names, req).all(matches.mask)
+    def _matched(index: _Opened, req: SearchRequest) -> tuple[ParsedQuery, Evaluator, np.ndarray]:
+        """The request's parsed query, its evaluator, and the documents matching it under every filter."""
+        parsed = parse_request(req, index.names)
+        evaluator = index.evaluator()
+        matches = evaluator.run(parsed.query)
+        return parsed, evaluator, np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
 
     def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
         index = self._opened()
-        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
-        evaluator = index.evaluator()
-        matches = evaluator.run(parsed.query)
-        docs = np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
+        parsed, evaluator, docs = self._matched(index, req)
         first = self._page(index, evaluator, parsed, docs, replace(req, page=1, per_page=n))
         searcher = index.searcher()
         return MatchTexts(len(docs), int(index.columns.live.sum()),
@@ -171,22 +171,18 @@ class WhooshEngine(base.Engine):
     def document_frequencies(self, grams: list[tuple[str, ...]]) -> list[int]:
         index = self._opened()
         reader = index.searcher().reader()
-        both = iq.And  # several words: the articles holding all of them, from their posting lists
+        # Several words: the articles holding all of them, from their posting lists.
         return [reader.doc_frequency("body_exact", gram[0]) if len(gram) == 1 else
-                int(index.evaluator().run(both(tuple(iq.Term("body_exact", w) for w in gram))).mask.sum())
+                int(index.evaluator().run(iq.And(tuple(iq.Term("body_exact", w) for w in gram))).mask.sum())
                 for gram in grams]
 
     def date_counts(self, reqs: list[SearchRequest], edges: list) -> list[DateCounts]:
         index = self._opened()
-        return [date_counts(index.columns, self._matching(index, parse(
-            req.query, index.names, variants=req.variants, comments=req.comments), req), edges) for req in reqs]
+        return [date_counts(index.columns, self._matched(index, req)[2], edges) for req in reqs]
 
     def texts(self, req: SearchRequest, limit: int) -> base.MatchingTexts:
         index = self._opened()
-        parsed = parse(req.query, index.names, variants=req.variants, comments=req.comments)
-        evaluator = index.evaluator()
-        matches = evaluator.run(parsed.query)
-        docs = np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
+        parsed, evaluator, docs = self._matched(index, req)
         records = [index.record(int(d)) for d in by_date(index.columns, docs, True, limit)]
         return base.MatchingTexts(int(len(docs)), base.notice(parsed.notice, req),
                                   base.expanded(parsed.highlight, evaluator.words),
