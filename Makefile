@@ -69,7 +69,7 @@ bench: setup
 # SCALE_INDEX=solr+http://HOST:PORT/solr/NAME measures SolrCloud instead of Whoosh.
 SIZES ?= 34178,300000,1000000
 SCALE_INDEX ?= bench/out/scale
-GROWN := bench/out/grown-1000000.jsonl.gz
+GROWN := bench/out/grown.jsonl.gz
 
 $(GROWN):
 	$(PYTHON) bench/grow_corpus.py --count 1000000 --out $@

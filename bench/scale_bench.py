@@ -20,8 +20,12 @@ language and its UTC date, no persons (like ``--no-persons``), and the
 record's section as its one topic (Manchette's topic classifier is not run
 for it). Its time is SQLite's own work: reading the records is not counted.
 
-Figures are printed per size and as a summary, and written to
-``bench/out/scale.json``.
+Figures are printed per size and as a summary, and recorded per engine in
+``bench/out/scale-whoosh.json`` or ``scale-solrcloud.json``: a run adds its
+sizes to those recorded before (a size measured again replaces the older), so
+that sizes measured on different days, each needing the machine to itself,
+make one table and one plot. ``--plot`` draws every recorded size of both
+engines; ``--plot-only`` draws them without measuring.
 """
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ from search.sources import normalize_source  # noqa: E402
 OUT = peer.OUT
 ARCHIVE = OUT / "grown.jsonl.gz"
 REAL_RECORDS = 34_178
+ENGINES = ("Whoosh", "SolrCloud")
 SAMPLE_SECONDS = 0.25
 CHUNK = 5_000
 MANCHETTE = Path(sys.executable).with_name("manchette")
@@ -266,27 +271,63 @@ def print_summary(results: list[dict]) -> None:
               f"{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['fts5_p50_ms']:>10.1f}{s['fts5_p95_ms']:>10.1f}")
 
 
-def plot(results: list[dict], path: Path, engine: str) -> None:
+# --- the record of every run ----------------------------------------------------------------------
+
+def record_path(engine: str) -> Path:
+    return OUT / f"scale-{engine.lower()}.json"
+
+
+def recorded(engine: str) -> list[dict]:
+    path = record_path(engine)
+    return json.loads(path.read_text())["results"] if path.is_file() else []
+
+
+def record(engine: str, archive: Path, result: dict) -> list[dict]:
+    """Adds ``result`` to the engine's record, replacing an earlier run of the same size."""
+    result = dict(result, measured=f"{datetime.now():%Y-%m-%d}")
+    results = sorted([r for r in recorded(engine) if r["size"] != result["size"]] + [result],
+                     key=lambda r: r["size"])
+    record_path(engine).write_text(json.dumps({"engine": engine, "archive": str(archive),
+                                               "cores": os.cpu_count(), "results": results}, indent=1))
+    return results
+
+
+def points(results: list[dict], key: str, scale: float = 1.0) -> tuple[list, list]:
+    """(sizes, values) of the runs that measured ``key`` (early runs summed resident sizes, not PSS)."""
+    found = [(r["size"], (r["search"] if key.endswith("_ms") else r).get(key)) for r in results]
+    found = [(size, value * scale) for size, value in found if value is not None]
+    return [size for size, _ in found], [value for _, value in found]
+
+
+def plot(path: Path) -> None:
+    """Speed, memory and latency against size, for every size recorded of each engine, FTS5 beside."""
     import matplotlib
     matplotlib.use("svg")
     from matplotlib import pyplot
 
-    sizes = [r["size"] for r in results]
-    figure, (speed, memory, latency) = pyplot.subplots(1, 3, figsize=(13, 4), constrained_layout=True)
-    speed.plot(sizes, [r["docs_per_s"] for r in results], "o-", color="C0", label=f"Manchette ({engine})")
-    speed.plot(sizes, [r["fts5_docs_per_s"] for r in results], "s--", color="C1", label="SQLite FTS5")
-    speed.set(title="Indexing speed", ylabel="documents per second (log)", yscale="log")
-    memory.plot(sizes, [r["peak_pss_total_bytes"] / 1e9 for r in results], "o-", color="C0", label="all processes")
-    memory.plot(sizes, [r["peak_rss_largest_bytes"] / 1e9 for r in results], "^:", color="C0",
-                label="largest process")
-    memory.set(title="Peak resident memory, manchette index", ylabel="GB", ylim=(0, None))
-    for key, style, color, label in (("p50_ms", "o-", "C0", "Manchette p50"), ("p95_ms", "o:", "C0", "Manchette p95"),
-                                     ("fts5_p50_ms", "s-", "C1", "FTS5 p50"), ("fts5_p95_ms", "s:", "C1", "FTS5 p95")):
-        latency.plot(sizes, [r["search"][key] for r in results], style, color=color, label=label)
-    latency.set(title="Search: 10 highlighted hits + 5 facets", ylabel="ms", ylim=(0, None))
+    runs = {engine: recorded(engine) for engine in ENGINES if recorded(engine)}
+    if not runs:
+        sys.exit(f"--plot: nothing recorded yet in {record_path(ENGINES[0])} or {record_path(ENGINES[1])}")
+    # SQLite's figures at a size are the same work whichever engine ran beside it; the first engine's are drawn.
+    peer_runs = next(iter(runs.values()))
+    figure, (speed, memory, latency) = pyplot.subplots(1, 3, figsize=(13, 4.2), constrained_layout=True)
+    for (engine, results), color in zip(runs.items(), ("C0", "C2")):
+        speed.plot(*points(results, "docs_per_s"), "o-", color=color, label=engine)
+        memory.plot(*points(results, "peak_pss_total_bytes", 1e-9), "o-", color=color, label=f"{engine}, all processes")
+        memory.plot(*points(results, "peak_rss_largest_bytes", 1e-9), "^:", color=color,
+                    label=f"{engine}, largest process")
+        for key, style in (("p50_ms", "o-"), ("p95_ms", "o:")):
+            latency.plot(*points(results, key), style, color=color, label=f"{engine} {key[:3]}")
+    speed.plot(*points(peer_runs, "fts5_docs_per_s"), "s--", color="C1", label="SQLite FTS5")
+    for key, style in (("fts5_p50_ms", "s-"), ("fts5_p95_ms", "s:")):
+        latency.plot(*points(peer_runs, key), style, color="C1", label=f"FTS5 {key[5:8]}")
+    speed.set(title="Indexing speed, --no-persons", ylabel="documents per second (log)", yscale="log")
+    memory.set(title="Peak memory of manchette index", ylabel="GB", ylim=(0, None))
+    latency.set(title="Search: 10 highlighted hits + 5 facets", ylabel="ms (log)", yscale="log")
+    ticks = sorted({r["size"] for results in runs.values() for r in results})
     for axes in (speed, memory, latency):
         axes.set(xscale="log", xlabel="articles in the archive (log)")
-        axes.set_xticks(sizes, [f"{size:,}" for size in sizes], minor=False)
+        axes.set_xticks(ticks, [f"{size:,}" for size in ticks], minor=False)
         axes.minorticks_off()
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
@@ -304,8 +345,15 @@ def main() -> None:
                         help="also count this process tree's memory (a Solr node, ZooKeeper); repeatable")
     parser.add_argument("--queries", type=int, default=200, help="word queries (phrases and filtered add 40%%)")
     parser.add_argument("--seed", type=int, default=20250815)
-    parser.add_argument("--plot", type=Path, help="draw speed, memory and latency against size into this SVG")
+    parser.add_argument("--plot", type=Path, help="draw speed, memory and latency against size into this SVG"
+                        " (every size recorded, both engines)")
+    parser.add_argument("--plot-only", action="store_true", help="draw --plot from the recorded figures and stop")
     args = parser.parse_args()
+    if args.plot_only:
+        if not args.plot:
+            sys.exit("--plot-only: name the SVG with --plot")
+        plot(args.plot)
+        return
     try:
         sizes = sorted({int(size) for size in args.sizes.split(",")})
     except ValueError:
@@ -323,15 +371,14 @@ def main() -> None:
     engine = "SolrCloud" if is_solr(args.index) else "Whoosh"
     print(f"at {datetime.now():%Y-%m-%d %H:%M}, {engine}, {os.cpu_count()} cores, {len(queries)} queries"
           f" (10 highlighted hits + 5 facets each), sizes {', '.join(f'{s:,}' for s in sizes)}", flush=True)
-    results = []
     for count in sizes:
-        results.append(measure(count, args, queries))
-        print_size(results[-1])
-        (OUT / "scale.json").write_text(json.dumps({"engine": engine, "archive": str(args.archive),
-                                                    "cores": os.cpu_count(), "results": results}, indent=1))
+        result = measure(count, args, queries)
+        print_size(result)
+        results = record(engine, args.archive, result)
+    print(f"\n{engine}, every size recorded ({record_path(engine)}):")
     print_summary(results)
     if args.plot:
-        plot(results, args.plot, engine)
+        plot(args.plot)
         print(f"plot: {args.plot}")
 
 

@@ -80,6 +80,27 @@ def test_non_utf8_json_is_decoded(tmp_path):
     assert article.title == "Éléphant à Besançon" and article.body == "Été chaud, œuvre."
 
 
+def test_a_legacy_encoded_line_among_utf8_lines_is_decoded(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    utf8 = json.dumps({"id": "u", "text": "Noël à Besançon."}, ensure_ascii=False).encode()
+    legacy = json.dumps({"id": "l", "text": "Été, œuvre."}, ensure_ascii=False).encode("cp1252")
+    path.write_bytes(b"\xef\xbb\xbf" + utf8 + b"\n" + legacy + b"\n")
+    assert [a.body for a in read_paths([path])] == ["Noël à Besançon.", "Été, œuvre."]
+
+
+def test_a_truncated_archive_keeps_the_records_before_the_break(tmp_path):
+    lines = [json.dumps({"id": f"a{n}", "text": f"Texte {n}. " + "mot " * 400}) for n in range(200)]
+    whole = gzip.compress("\n".join(lines).encode())
+    path = tmp_path / "coupe.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    items = list(read_paths([path]))
+    articles = [i for i in items if isinstance(i, Article)]
+    assert 0 < len(articles) < 200 and [a.id for a in articles] == [f"a{n}" for n in range(len(articles))]
+    (problem,) = [i for i in items if isinstance(i, Problem)]
+    assert problem.location == str(path)
+    assert "not a valid gzip file" in problem.reason and f"after line {len(articles)}" in problem.reason
+
+
 def test_unknown_formats_are_skipped_not_failed(tmp_path):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (problem,) = read_paths([tmp_path])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from pathlib import Path
+from typing import Iterator
 
 from charset_normalizer import from_bytes
 
@@ -16,12 +17,15 @@ class DecodeError(ValueError):
     """The file cannot be read as text; the message says why."""
 
 
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def read_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":  # as the reader registry, which lower-cases
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, *GZIP_ERRORS) as exc:
             raise DecodeError(f"not a valid gzip file ({exc})") from None
     return data
 
@@ -88,3 +92,32 @@ def read_text(path: Path, declared: str | None = None) -> str:
     if not data.strip():
         raise DecodeError("empty file")
     return decode(data, declared)
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """A text file's lines (split at "\\n" only, as JSON Lines are), decoded one at a
+    time, so that an archive of a million records is never held whole.
+
+    Each line is read as UTF-8, or else decoded on its own as ``decode`` decodes
+    a file (a legacy French encoding). A UTF-16 file is decoded whole.
+    """
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    number = 0
+    try:
+        with opener(path, "rb") as handle:
+            start = handle.peek(8192)[:8192]
+            if looks_binary(start):
+                raise DecodeError("binary file, not text")
+            if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+                yield from decode(handle.read()).split("\n")
+                return
+            for number, raw in enumerate(handle, 1):
+                raw = raw.removesuffix(b"\n")
+                if number == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield decode(raw)
+    except GZIP_ERRORS as exc:
+        raise DecodeError(f"not a valid gzip file ({exc}), after line {number}") from None

@@ -10,24 +10,24 @@ one to show.
 """
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from search.dates import parse_date
 from search.document import Article
 
 from .base import Problem, article_id
-from .decoding import read_text
+from .decoding import DecodeError, read_lines, read_text
 
 SUFFIXES = (".jsonl", ".ndjson", ".json")
 HEADLINE_KEYS = ("headline", "og_title", "og:title")    # in ``extra``, for a record without a title
 
 
 def read(path: Path, relative: str) -> Iterator[Article | Problem]:
-    content = read_text(path)
     origin = str(path.resolve())
-    for location, position, record in _records(path, content):
+    for location, position, record in _records(path):
         if isinstance(record, Problem):
             yield record
             continue
@@ -37,15 +37,42 @@ def read(path: Path, relative: str) -> Iterator[Article | Problem]:
         yield item
 
 
-def _records(path: Path, content: str):
-    """(location, position, record or Problem); position is the line number or array index."""
+def _records(path: Path):
+    """(location, position, record or Problem); position is the line number or array index.
+
+    JSON Lines are read a line at a time, never whole (archives run to millions
+    of records); a ``.json`` file or an array is parsed as one document.
+    """
+    if path.name.lower().removesuffix(".gz").endswith(".json"):
+        yield from _document_records(path, read_text(path))
+        return
+    lines = read_lines(path)
+    head = []
+    for line in lines:
+        head.append(line)
+        if line.strip():
+            break
+    else:
+        raise DecodeError("empty file")
+    if head[-1].lstrip().startswith("["):
+        lines.close()
+        yield from _array_records(path, read_text(path))
+        return
+    yield from _line_records(path, itertools.chain(head, lines))
+
+
+def _document_records(path: Path, content: str):
+    """A ``.json`` file: an array or one object, or JSON Lines under that name."""
     stripped = content.lstrip()
-    if stripped.startswith("[") or (path.name.lower().removesuffix(".gz").endswith(".json")
-                                   and not _is_lines(stripped)):
+    if stripped.startswith("[") or not _is_lines(stripped):
         yield from _array_records(path, content)
         return
     # split("\n"), not splitlines(): records may hold U+2028 inside strings.
-    for number, line in enumerate(content.split("\n"), 1):
+    yield from _line_records(path, content.split("\n"))
+
+
+def _line_records(path: Path, lines: Iterable[str]):
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         location = f"{path}:{number}"
