@@ -9,7 +9,9 @@ are the real corpus) are indexed as a user does, by ``manchette index FILE
 indexer and the workers it forks, plus any ``--server-pid`` such as Solr
 nodes) is sampled for resident memory. Then SQLite FTS5 takes the same
 records in this process, with ``bench/search_bench.py``'s tables; a fresh
-process times opening the index up to its first answer; and the 280 queries
+process times opening the index up to its first answer (imports done), and
+``manchette serve`` is timed from its start to its first answer of the JSON
+API, as a user waits; and the 280 queries
 of ``search_bench.py`` (made from the real corpus's titles, the same at every
 size) run on both engines in turn, each with 10 highlighted hits and all five
 facets. LOC is a folder per size under ``--index`` (Whoosh), or for a
@@ -25,7 +27,8 @@ Figures are printed per size and as a summary, and recorded per engine in
 sizes to those recorded before (a size measured again replaces the older), so
 that sizes measured on different days, each needing the machine to itself,
 make one table and one plot. ``--plot`` draws every recorded size of both
-engines; ``--plot-only`` draws them without measuring.
+engines; ``--report`` prints them as the README's Markdown table (and draws
+``--plot``) without measuring.
 """
 from __future__ import annotations
 
@@ -34,11 +37,15 @@ import gzip
 import itertools
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -197,6 +204,29 @@ def open_seconds(location: str, query: str) -> float:
     return float(answer.stdout)
 
 
+def serve_seconds(location: str, query: str) -> float:
+    """From starting ``manchette serve`` to its answer to a first search of the JSON API, as a user waits."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/api/search?{urllib.parse.urlencode({'q': query})}"
+    started = time.perf_counter()
+    server = subprocess.Popen([str(MANCHETTE), "serve", "--index", location, "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=peer.PROJECT)
+    try:
+        while server.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=60) as answer:
+                    answer.read()
+                return time.perf_counter() - started
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.05)
+        raise RuntimeError(f"manchette serve --index {location} exited with status {server.returncode}")
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def sized(location: str, count: int) -> str:
     return f"{location}-{count}" if is_solr(location) else str(Path(location) / f"n{count}")
 
@@ -216,6 +246,7 @@ def measure(count: int, args, queries: list[dict]) -> dict:
     fts_seconds, fts_size = sqlite_index(args.archive, count, work / f"fts5-{count}.sqlite")
     db = sqlite3.connect(work / f"fts5-{count}.sqlite")
     opened = open_seconds(location, peer.request(queries[0]).query)
+    served = serve_seconds(location, peer.request(queries[0]).query)
     engine = open_engine(location)
     ours, theirs = peer.run(engine, db, queries)
     ours_again, theirs_again = peer.run(engine, db, queries)
@@ -227,7 +258,7 @@ def measure(count: int, args, queries: list[dict]) -> dict:
         "index_seconds": seconds, "docs_per_s": count / seconds,
         "peak_pss_total_bytes": memory.total, "peak_rss_largest_bytes": memory.largest,
         "fts5_seconds": fts_seconds, "fts5_docs_per_s": count / fts_seconds, "fts5_bytes": fts_size,
-        "open_seconds": opened,
+        "open_seconds": opened, "serve_seconds": served,
         "search": latencies(ours, theirs), "search_repeated": latencies(ours_again, theirs_again),
     }
 
@@ -252,7 +283,8 @@ def print_size(result: dict) -> None:
           f"{result['peak_rss_largest_bytes'] / gb:>12.2f}")
     print(f"  {'SQLite FTS5':<24}{result['fts5_seconds']:>9.1f}{result['fts5_docs_per_s']:>9.0f}"
           f"{result['fts5_bytes'] / 1e6:>10.0f}")
-    print(f"  open to first answer: {result['open_seconds']:.2f} s")
+    print(f"  open to first answer: {result['open_seconds']:.2f} s; manchette serve, from its start to its first"
+          f" answer: {result['serve_seconds']:.2f} s")
     for label, key in (("new queries", "search"), ("repeated queries", "search_repeated")):
         s = result[key]
         print(f"  {label:<18} manchette p50 {s['p50_ms']:6.1f} ms  p95 {s['p95_ms']:6.1f} ms | fts5 p50"
@@ -290,6 +322,30 @@ def record(engine: str, archive: Path, result: dict) -> list[dict]:
     record_path(engine).write_text(json.dumps({"engine": engine, "archive": str(archive),
                                                "cores": os.cpu_count(), "results": results}, indent=1))
     return results
+
+
+def markdown_table() -> str:
+    """Every recorded size of both engines, a row each, beside FTS5's figures of the same run."""
+    rows = ["| articles | engine | indexing docs/s (FTS5) | peak memory, all processes (largest) | on disk MB (FTS5)"
+            " | first answer: engine / `manchette serve` | search p50 / p95 ms (FTS5) | ratios p50 / p95 | measured |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    for engine in ENGINES:
+        for r in recorded(engine):
+            s = r["search"]
+            memory = (f"{r['peak_pss_total_bytes'] / 1e9:.2f} GB" if "peak_pss_total_bytes" in r
+                      else f"{r['peak_rss_total_bytes'] / 1e9:.2f} GB resident sizes summed")
+            rows.append(
+                f"| {r['size']:,} | {engine} | **{r['docs_per_s']:.0f}** ({r['fts5_docs_per_s']:,.0f})"
+                f" | **{memory}** ({r['peak_rss_largest_bytes'] / 1e9:.2f} GB)"
+                f" | {r['index_bytes'] / 1e6:,.0f} ({r['fts5_bytes'] / 1e6:,.0f}) | {first_answer(r)}"
+                f" | {s['p50_ms']:.1f} / {s['p95_ms']:.1f} ({s['fts5_p50_ms']:.1f} / {s['fts5_p95_ms']:.1f})"
+                f" | **{s['ratio_p50']:.2f} / {s['ratio_p95']:.2f}** | {r.get('measured', '')} |")
+    return "\n".join(rows)
+
+
+def first_answer(result: dict) -> str:
+    served = result.get("serve_seconds")
+    return f"{result['open_seconds']:.2f} s" + (f" / {served:.2f} s" if served is not None else "")
 
 
 def points(results: list[dict], key: str, scale: float = 1.0) -> tuple[list, list]:
@@ -347,12 +403,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20250815)
     parser.add_argument("--plot", type=Path, help="draw speed, memory and latency against size into this SVG"
                         " (every size recorded, both engines)")
-    parser.add_argument("--plot-only", action="store_true", help="draw --plot from the recorded figures and stop")
+    parser.add_argument("--report", action="store_true",
+                        help="print the recorded figures as a Markdown table, draw --plot if given, measure nothing")
     args = parser.parse_args()
-    if args.plot_only:
-        if not args.plot:
-            sys.exit("--plot-only: name the SVG with --plot")
-        plot(args.plot)
+    if args.report:
+        print(markdown_table())
+        if args.plot:
+            plot(args.plot)
         return
     try:
         sizes = sorted({int(size) for size in args.sizes.split(",")})
