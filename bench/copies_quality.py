@@ -104,15 +104,10 @@ def similar_pairs(sets: list[np.ndarray], threshold: float) -> dict[tuple[int, i
                 small, large = sorted((len(sets[a]), len(sets[b])))
                 if small < threshold * large:
                     continue
-                similarity = jaccard(sets[a], sets[b])
+                similarity = copies.jaccard(sets[a], sets[b])
                 if similarity >= threshold:
                     found[pair] = similarity
     return found
-
-
-def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    common = len(np.intersect1d(a, b, assume_unique=True))
-    return common / (len(a) + len(b) - common) if len(a) + len(b) else 1.0
 
 
 def is_teaser(a: np.ndarray, b: np.ndarray) -> bool:
@@ -149,8 +144,8 @@ def quality(records: list[dict], sample: int) -> None:
     truth = similar_pairs(sets, copies.THRESHOLD)
     print(f"\nbrute force: {len(truth)} pairs at >= {copies.THRESHOLD} ({time.process_time() - started:.1f} s CPU)")
     grouped_pairs = [(a, b) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1:]]
-    near = sum(1 for a, b in grouped_pairs if (min(a, b), max(a, b)) in truth or jaccard(sets[a], sets[b]) >= copies.THRESHOLD)
-    teasers = sum(1 for a, b in grouped_pairs if jaccard(sets[a], sets[b]) < copies.THRESHOLD and is_teaser(sets[a], sets[b]))
+    near = sum(1 for a, b in grouped_pairs if (min(a, b), max(a, b)) in truth or copies.jaccard(sets[a], sets[b]) >= copies.THRESHOLD)
+    teasers = sum(1 for a, b in grouped_pairs if copies.jaccard(sets[a], sets[b]) < copies.THRESHOLD and is_teaser(sets[a], sets[b]))
     found = sum(1 for a, b in truth if decisions[records[a]["id"]].group
                 and decisions[records[a]["id"]].group == decisions[records[b]["id"]].group)
     print(f"pairs grouped: {len(grouped_pairs)}, at >= {copies.THRESHOLD}: {near}, teaser pairs: {teasers}")

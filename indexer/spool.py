@@ -10,6 +10,7 @@ article.
 from __future__ import annotations
 
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,7 +63,8 @@ class Spool:
     def add(self, article: Article) -> Entry:
         if self._file.tell() != self._end:     # read since the last add
             self._file.seek(self._end)
-        entry = Entry(self._end, article.origin, article.captured, article.source, article.content_hash(),
+        source = article.source and sys.intern(article.source)    # a few hundred outlets for a million articles
+        entry = Entry(self._end, article.origin, article.captured, source, article.content_hash(),
                       bool(article.date_text and article.published is None), article.published)
         pickle.dump(article, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._end = self._file.tell()

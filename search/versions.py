@@ -27,10 +27,6 @@ def shingles(text_words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(text_words[i:i + SHINGLE]) for i in range(len(text_words) - SHINGLE + 1)}
 
 
-def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
 def difference(a: str, b: str) -> float:
     """Share of the words of two texts that are not common to both (0: the same words in the same order)."""
     first, second = words(a), words(b)
