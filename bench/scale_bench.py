@@ -326,8 +326,8 @@ def record(engine: str, archive: Path, result: dict) -> list[dict]:
 
 def markdown_table() -> str:
     """Every recorded size of both engines, a row each, beside FTS5's figures of the same run."""
-    rows = ["| articles | engine | indexing docs/s (FTS5) | peak memory, all processes (largest) | on disk MB (FTS5)"
-            " | first answer: engine / `manchette serve` | search p50 / p95 ms (FTS5) | ratios p50 / p95 | measured |",
+    rows = ["| articles | engine | indexing docs/s (FTS5) | peak memory: all processes, proportional"
+            " (largest process, resident) | on disk MB (FTS5) | first answer: engine / `manchette serve` | search p50 / p95 ms (FTS5) | ratios p50 / p95 | measured |",
             "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     for engine in ENGINES:
         for r in recorded(engine):
