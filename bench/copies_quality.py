@@ -113,7 +113,7 @@ def similar_pairs(sets: list[np.ndarray], threshold: float) -> dict[tuple[int, i
 def is_teaser(a: np.ndarray, b: np.ndarray) -> bool:
     short, long = sorted((a, b), key=len)
     return len(short) > 0 and len(short) <= copies.TEASER_SHARE * len(long) and \
-        len(np.intersect1d(short, long, assume_unique=True)) >= copies.TEASER_CONTAINED * len(short)
+        copies.shared(short, long) >= copies.TEASER_CONTAINED * len(short)
 
 
 # --- report ----------------------------------------------------------------------------------------------

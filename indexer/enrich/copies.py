@@ -88,8 +88,13 @@ def gram_set(text: str) -> np.ndarray:
     return np.unique(_gram_hashes(words(text)))
 
 
+def shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many 5-grams two gram sets have in common."""
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    common = len(np.intersect1d(a, b, assume_unique=True))
+    common = shared(a, b)
     return common / (len(a) + len(b) - common) if len(a) + len(b) else 1.0
 
 
@@ -269,8 +274,7 @@ class _Checker:
 
     def teaser(self, short: int, long: int) -> bool:
         teaser, article = self._grams(short, long)
-        return len(teaser) > 0 and len(np.intersect1d(teaser, article, assume_unique=True)) \
-            >= TEASER_CONTAINED * len(teaser)
+        return len(teaser) > 0 and shared(teaser, article) >= TEASER_CONTAINED * len(teaser)
 
 
 # --- groups -------------------------------------------------------------------------------------------

@@ -149,16 +149,20 @@ class WhooshEngine(base.Engine):
 
     @staticmethod
     def _count(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> int:
-        matches = index.evaluator().run(parsed.query)
-        return int(select(index.columns, index.names, req).all(matches.mask).sum())
+        return len(WhooshEngine._filtered(index, parsed, req)[1])
+
+    @staticmethod
+    def _filtered(index: _Opened, parsed: ParsedQuery, req: SearchRequest) -> tuple[Evaluator, np.ndarray]:
+        """An evaluator, and the documents matching ``parsed`` under every filter of the request."""
+        evaluator = index.evaluator()
+        matches = evaluator.run(parsed.query)
+        return evaluator, np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
 
     @staticmethod
     def _matched(index: _Opened, req: SearchRequest) -> tuple[ParsedQuery, Evaluator, np.ndarray]:
         """The request's parsed query, its evaluator, and the documents matching it under every filter."""
         parsed = parse_request(req, index.names)
-        evaluator = index.evaluator()
-        matches = evaluator.run(parsed.query)
-        return parsed, evaluator, np.flatnonzero(select(index.columns, index.names, req).all(matches.mask))
+        return (parsed, *WhooshEngine._filtered(index, parsed, req))
 
     def match_texts(self, req: SearchRequest, n: int) -> MatchTexts:
         index = self._opened()
