@@ -298,9 +298,16 @@ def print_summary(results: list[dict]) -> None:
     for r in results:
         s = r["search"]
         print(f"{r['size']:>9,}{r['docs_per_s']:>8.0f}{r['fts5_docs_per_s']:>13.0f}"
-              f"{r['peak_pss_total_bytes'] / 1e9:>12.2f}{r['peak_rss_largest_bytes'] / 1e9:>12.2f}"
+              f"{peak_total(r)[0] / 1e9:>12.2f}{r['peak_rss_largest_bytes'] / 1e9:>12.2f}"
               f"{r['index_bytes'] / 1e6:>10.0f}{r['fts5_bytes'] / 1e6:>9.0f}{r['open_seconds']:>8.2f}"
               f"{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['fts5_p50_ms']:>10.1f}{s['fts5_p95_ms']:>10.1f}")
+
+
+def peak_total(result: dict) -> tuple[int, str]:
+    """Peak memory of all processes, and what was summed: runs before PSS sampling summed resident sizes."""
+    if "peak_pss_total_bytes" in result:
+        return result["peak_pss_total_bytes"], "proportional"
+    return result["peak_rss_total_bytes"], "resident"
 
 
 # --- the record of every run ----------------------------------------------------------------------
@@ -332,8 +339,8 @@ def markdown_table() -> str:
     for engine in ENGINES:
         for r in recorded(engine):
             s = r["search"]
-            memory = (f"{r['peak_pss_total_bytes'] / 1e9:.2f} GB" if "peak_pss_total_bytes" in r
-                      else f"{r['peak_rss_total_bytes'] / 1e9:.2f} GB resident sizes summed")
+            total, summed = peak_total(r)
+            memory = f"{total / 1e9:.2f} GB" + ("" if summed == "proportional" else " resident sizes summed")
             rows.append(
                 f"| {r['size']:,} | {engine} | **{r['docs_per_s']:.0f}** ({r['fts5_docs_per_s']:,.0f})"
                 f" | **{memory}** ({r['peak_rss_largest_bytes'] / 1e9:.2f} GB)"
