@@ -12,6 +12,7 @@ it (:mod:`search.whoosh.schema`), the SolrCloud configset reproduces it.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 import unicodedata
@@ -99,6 +100,46 @@ def fold_in_place(text: str) -> str:
     length when ``lower()`` might change it.
     """
     return text.lower().translate(_ONE_TO_ONE)
+
+
+# fold_to_bytes: a byte for each character, by a 256-entry table. Characters outside Latin-1 are first
+# replaced (by the error handler below) with one the table folds alike.
+OTHER_LETTER = 0x80         # a letter that does not fold to one ASCII letter (œ, ß, Greek)
+
+
+def _byte_fold(code: int) -> int:
+    char = chr(code)
+    if char in APOSTROPHES:
+        return ord("'")
+    if not (char.isalnum() or char == "_"):
+        return code if code < 0x80 else ord(" ")
+    folded = char.lower().translate(_ONE_TO_ONE)
+    return ord(folded) if folded.isascii() and len(folded) == 1 else OTHER_LETTER
+
+
+_BYTE_FOLD = bytes(_byte_fold(code) for code in range(256))
+
+
+def _outside_latin1(error: UnicodeEncodeError) -> tuple[str, int]:
+    chars = error.object[error.start:error.end]
+    # ß: a Latin-1 letter that the table makes OTHER_LETTER.
+    return "".join("ß" if c.isalnum() or c == "_" else "'" if c in APOSTROPHES else " " for c in chars), error.end
+
+
+codecs.register_error("manchette.fold", _outside_latin1)
+
+
+def fold_to_bytes(text: str) -> bytes:
+    """:func:`fold_in_place` as one byte per character, for scanning whole articles (snippets).
+
+    Letters are folded and lower-cased, every apostrophe is ``'``, a letter
+    that does not fold to one ASCII letter is ``OTHER_LETTER``, any other
+    character is itself (ASCII) or a space. ``bytes.translate`` reads a table
+    where ``str.translate`` looks each character up in a dict: 3 µs against
+    280 µs for an article of 2,700 characters.
+    """
+    # The typographic apostrophe is in most French texts: one pass here spares the error handler.
+    return text.replace("\u2019", "'").encode("latin-1", "manchette.fold").translate(_BYTE_FOLD)
 
 
 def fold(text: str) -> str:

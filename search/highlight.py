@@ -16,7 +16,7 @@ from functools import lru_cache
 from markupsafe import escape
 
 from . import index_query as iq
-from .analysis import FRENCH_CHAIN_LANGS, STOP_WORDS, WORD_RE, fold_in_place, terms
+from .analysis import FRENCH_CHAIN_LANGS, OTHER_LETTER, STOP_WORDS, WORD_RE, fold_to_bytes, terms
 
 SNIPPET_CHARS = 240
 SNIPPET_LEAD = 60          # context kept before the first match of the window
@@ -84,23 +84,23 @@ def spans(text: str, wanted: Terms, lang: str | None = "fr") -> list[tuple[int, 
 
 
 def _candidate_pattern(heads: set[str]) -> re.Pattern:
-    """Words that may match: starting (after an elision) with a term's first two letters, or not plain ASCII.
+    """Words that may match: starting (after an elision) with a term's first two letters, or with a letter
+    outside ASCII (in :func:`fold_to_bytes`'s text).
 
     Stemming keeps the first two letters of a folded word (a one-letter stem
     is its first letter), so no other word can give one of the terms; what the
     one-to-one folding leaves outside ASCII (``œ``, ``ß``) is left to the chain.
     """
-    alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'])(?:(?:\w{{1,7}}')?(?:{alternatives})|[\w']*[^\W\x00-\x7f])")
+    heads = {h.encode("ascii", "ignore") for h in heads} - {b""}        # terms are folded to ASCII
+    alternatives = b"|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    letter = rb"[\w%c]" % OTHER_LETTER
+    return re.compile(rb"(?<![\w%c'])(?:(?:%s{1,7}')?(?:%s)|[\w%c']*%c)"
+                      % (OTHER_LETTER, letter, alternatives, OTHER_LETTER, OTHER_LETTER))
 
 
 def _candidates(text: str, wanted: Terms):
-    """WORD_RE matches of ``text`` worth analysing (all of them if folding changed the text's length)."""
-    folded = fold_in_place(text)
-    if len(folded) != len(text):
-        yield from WORD_RE.finditer(text)
-        return
-    for match in wanted.candidates.finditer(folded):
+    """WORD_RE matches of ``text`` worth analysing."""
+    for match in wanted.candidates.finditer(fold_to_bytes(text)):
         word = WORD_RE.match(text, match.start())
         if word:
             yield word
