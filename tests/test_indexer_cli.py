@@ -19,6 +19,7 @@ from conftest import PROJECT, SEEDS, corpus_lines, sample_pages
 from manchette_cli import cli
 from search.whoosh import store
 from search.engine import open_engine
+from search.request import SearchRequest
 
 
 def run(*args: str):
@@ -192,6 +193,32 @@ def test_files_read_in_parallel_give_what_one_process_gives(archive, tmp_path):
     assert read["1"] == read["2"]
     assert read["1"][1].startswith(f"read {len(read['1'][0])},") and len(read["1"][0]) > 12
 
+
+
+def test_writers_spilling_postings_to_disk_give_the_index_one_writer_gives(tmp_path, monkeypatch):
+    # A pool of 1 MB makes each of the two writers spill and merge dozens of posting runs.
+    archive = tmp_path / "articles.jsonl"
+    archive.write_text("".join(corpus_lines(1500, start=3000)), encoding="utf-8")
+    answers = {}
+    for workers, pool_mb in (("1", store.POOL_MB), ("2", 1)):
+        monkeypatch.setattr(store, "POOL_MB", pool_mb)
+        index_dir = tmp_path / f"idx-{workers}"
+        result = run("index", str(archive), "--index", str(index_dir), "--workers", workers, "--no-persons", "-q")
+        assert result.exit_code == 0, result.output
+        engine = open_engine(index_dir)
+        answers[workers] = [_answer(engine, query) for query in ("", "gouvernement", "Macron retraites",
+                                                                 '"gilets jaunes"', "santé OR hôpital")]
+        with store.open_generation(index_dir)[1].reader() as reader:
+            answers[workers].append({term: reader.doc_frequency(*term) for term in reader.all_terms()})
+    assert answers["1"] == answers["2"]
+    assert answers["1"][1]["total"] > 50
+
+
+def _answer(engine, query: str) -> dict:
+    result = engine.search(SearchRequest(query=query, per_page=100))
+    return {"total": result.total, "ids": sorted(hit.id for hit in result.hits),
+            "scores": sorted(round(hit.score, 4) for hit in result.hits),
+            "facets": {name: facet.to_dict() for name, facet in result.facets.items()}}
 
 def test_strict_stops_at_the_first_error_and_keeps_the_live_index(archive, tmp_path):
     index_dir = tmp_path / "idx"

@@ -34,6 +34,7 @@ from ..engine import IndexLocked, NoIndex
 from ..record import Record, article_of
 from ..store import Batch, StoredEntry, Store
 from .schema import LangText, build_schema
+from .writer import BulkMpWriter
 
 CURRENT = "current"
 META = "meta.json"
@@ -188,8 +189,9 @@ class _Batch(Batch):
     def __init__(self, ix, generation: Path, procs: int = 1, replace: bool = False):
         kwargs = {"limitmb": POOL_MB, "codec": Codec()}
         if procs > 1:
-            kwargs.update(procs=procs, multisegment=True)
-        self._writer = ix.writer(**kwargs)
+            self._writer = BulkMpWriter(ix, procs=procs, multisegment=True, **kwargs)
+        else:
+            self._writer = ix.writer(**kwargs)
         self._generation = generation
         self._replace = replace
 
