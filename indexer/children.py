@@ -1,4 +1,4 @@
-"""Worker processes die with the indexer.
+"""Worker processes die with the indexer, and share its memory while they live.
 
 A rebuild forks readers, enrichers and Whoosh's writer processes, and they
 inherit the index's write lock. Were the indexer killed (``kill -9``, the
@@ -9,9 +9,12 @@ child when its parent dies once the child asks with ``prctl(PR_SET_PDEATHSIG)``.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 PR_SET_PDEATHSIG = 1
 _libc = None
@@ -36,3 +39,22 @@ def _ask_to_die_with_parent() -> None:
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != _forking_pid:     # the parent died before the request took effect
         os._exit(1)
+
+
+@contextmanager
+def frozen_for_children() -> Iterator[None]:
+    """Children forked in this block share the objects made before it, for as long as they run.
+
+    A forked child shares its parent's pages until it writes to one, and the
+    garbage collector writes to every object it examines: each worker and
+    Whoosh writer, forked after the indexer has an entry for every article,
+    would copy the pages holding them at its first full collection. Frozen
+    objects are left out of collections, the parent's and its children's,
+    until the block ends.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -22,7 +22,7 @@ from search.record import record_of
 from search.sources import normalize_source
 from search.store import Batch, Store, StoredEntry
 
-from .children import die_with_this_process
+from .children import die_with_this_process, frozen_for_children
 from .enrich import copies
 from .enrich.agencies import agencies_of
 from .enrich.language import detect_language
@@ -215,7 +215,7 @@ def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, opti
     options.progress("enrich", 0, len(entries))
     if options.workers > 1 and len(entries) > BATCH:
         context = multiprocessing.get_context("fork")
-        with context.Pool(options.workers, _init_worker, (cache_dir, options.entities)) as pool:
+        with frozen_for_children(), context.Pool(options.workers, _init_worker, (cache_dir, options.entities)) as pool:
             # imap pulls the batches from the spool as workers take them; only ids travel back with results.
             results = pool.imap(_enrich_in_worker, batches)
             for result in results:
@@ -315,7 +315,7 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
         tags = enrich(spool, entries, store.cache_dir(), options)
         registry = _merge_persons(entries.values(), tags)
         _group_copies(spool, entries)
-        with store.rebuild(options.workers) as batch:
+        with frozen_for_children(), store.rebuild(options.workers) as batch:
             _write(batch, _spooled(spool, entries), len(entries), registry, options)
             # The meta's last_run records the report: complete it first.
             report.indexed = len(entries)
