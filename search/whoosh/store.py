@@ -171,16 +171,23 @@ def stored_list(value: str | None) -> list[str]:
 
 
 class Codec(W3Codec):
-    """Whoosh's codec without per-block document-length statistics.
+    """Whoosh's codec without per-block document-length statistics, with longer posting blocks.
 
-    Recording them looks up the document's field length once per posting, a
-    fifth of the writing time. They only tighten Whoosh's upper bounds for
-    skipping blocks; without them the bounds are looser, never wrong, and our
-    engine does not use them. Lengths for BM25F are still stored per
-    document. Pickled into each segment: keep this class at this path.
+    Recording the statistics looks up the document's field length once per
+    posting, a fifth of the writing time. They only tighten Whoosh's upper
+    bounds for skipping blocks; without them the bounds are looser, never
+    wrong, and our engine does not use them. Lengths for BM25F are still
+    stored per document. Our engine reads whole posting lists
+    (:mod:`.postings`) and skips no block, while each block costs a
+    decompression and several unpickling calls to read and to write: a block
+    holds 1,024 postings, not Whoosh's 128. Pickled into each segment: keep
+    this class at this path.
     """
 
     length_stats = False
+
+    def __init__(self, blocklimit: int = 1024, compression: int = 3, inlinelimit: int = 1):
+        super().__init__(blocklimit, compression, inlinelimit)
 
 
 class _Batch(Batch):
