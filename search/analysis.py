@@ -107,11 +107,15 @@ def fold_in_place(text: str) -> str:
 OTHER_LETTER = 0x80         # a letter that does not fold to one ASCII letter (œ, ß, Greek)
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"      # what \w matches in WORD_RE
+
+
 def _byte_fold(code: int) -> int:
     char = chr(code)
     if char in APOSTROPHES:
         return ord("'")
-    if not (char.isalnum() or char == "_"):
+    if not _is_word_char(char):
         return code if code < 0x80 else ord(" ")
     folded = char.lower().translate(_ONE_TO_ONE)
     return ord(folded) if folded.isascii() and len(folded) == 1 else OTHER_LETTER
@@ -123,7 +127,7 @@ _BYTE_FOLD = bytes(_byte_fold(code) for code in range(256))
 def _outside_latin1(error: UnicodeEncodeError) -> tuple[str, int]:
     chars = error.object[error.start:error.end]
     # ß: a Latin-1 letter that the table makes OTHER_LETTER.
-    return "".join("ß" if c.isalnum() or c == "_" else "'" if c in APOSTROPHES else " " for c in chars), error.end
+    return "".join("ß" if _is_word_char(c) else "'" if c in APOSTROPHES else " " for c in chars), error.end
 
 
 codecs.register_error("manchette.fold", _outside_latin1)

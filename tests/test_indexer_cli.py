@@ -194,7 +194,6 @@ def test_files_read_in_parallel_give_what_one_process_gives(archive, tmp_path):
     assert read["1"][1].startswith(f"read {len(read['1'][0])},") and len(read["1"][0]) > 12
 
 
-
 def test_writers_spilling_postings_to_disk_give_the_index_one_writer_gives(tmp_path, monkeypatch):
     # A pool of 1 MB makes each of the two writers spill and merge dozens of posting runs.
     archive = tmp_path / "articles.jsonl"
@@ -219,6 +218,7 @@ def _answer(engine, query: str) -> dict:
     return {"total": result.total, "ids": sorted(hit.id for hit in result.hits),
             "scores": sorted(round(hit.score, 4) for hit in result.hits),
             "facets": {name: facet.to_dict() for name, facet in result.facets.items()}}
+
 
 def test_strict_stops_at_the_first_error_and_keeps_the_live_index(archive, tmp_path):
     index_dir = tmp_path / "idx"

@@ -2,10 +2,10 @@
 
 Whoosh sorts a segment's postings in memory and, past the pool's size, spills
 sorted runs to disk that the commit merges. It pickles each posting on its
-own, one Python call per posting each way: at a million articles each writer
-spilled some 23 GB of runs (six times the index), and unpickling them was 39%
-of the final merge. Here a run is written with :mod:`marshal`, a few thousand
-postings per call: a third of the size, written several times faster.
+own, one Python call per posting each way: at a million articles the two
+writers spilled 46 GB of runs (six times the index), and unpickling them was
+39% of the final merge. Here a run is written with :mod:`marshal`, a few
+thousand postings per call: a third of the size, written several times faster.
 
 Relies on ``whoosh.multiproc`` and ``whoosh.writing`` of Whoosh 2.7 (pinned:
 Whoosh<2.8): a sub-writer's pool is replaced while it is still empty.
