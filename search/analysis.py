@@ -229,6 +229,22 @@ class Chain:
             if term is not None:
                 yield term, match.start(), match.end()
 
+    def term_list(self, text: str, lang: str | None = "fr") -> list[str]:
+        """The indexed terms of ``text`` in order, for indexing whole fields: :meth:`tokens` without the
+        offsets, one regex pass and a dict lookup a word (a generator step a word costs three times more)."""
+        cache = self._caches[lang in FRENCH_CHAIN_LANGS]
+        known = cache.map.get
+        found = []
+        for word in WORD_RE.findall(text):
+            term = known(word, _UNSEEN)
+            if term is _UNSEEN:
+                term = cache(word)
+            if term is not None:
+                found.append(term)
+        return found
+
+
+_UNSEEN = object()
 
 STEMMED = Chain(stem=True, stop=True)      # title, body, comments
 FOLDED = Chain(stem=False, stop=False)     # exact forms, phrases, person names

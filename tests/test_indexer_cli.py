@@ -17,7 +17,13 @@ from click.testing import CliRunner
 
 from conftest import PROJECT, SEEDS, corpus_lines, sample_pages
 from manchette_cli import cli
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import TEXT, Schema
+from whoosh.formats import Positions
+
 from search.whoosh import store
+from search.whoosh.schema import FrenchText, build_schema
 from search.engine import open_engine
 from search.request import SearchRequest
 
@@ -211,6 +217,51 @@ def test_writers_spilling_postings_to_disk_give_the_index_one_writer_gives(tmp_p
             answers[workers].append({term: reader.doc_frequency(*term) for term in reader.all_terms()})
     assert answers["1"] == answers["2"]
     assert answers["1"][1]["total"] > 50
+
+
+def test_the_index_holds_the_postings_whooshs_own_writer_gives(tmp_path, monkeypatch):
+    # Manchette writes postings in bulk (its text fields, pool, run merge and block writer); Whoosh's own
+    # analyzer fields, pool and codec, given the same articles in the same order, must give the same
+    # postings, term by term. A 1 MB pool makes the bulk writer spill and merge runs.
+    archive = tmp_path / "articles.jsonl"
+    archive.write_text("".join(corpus_lines(1100, start=6000)), encoding="utf-8")
+    monkeypatch.setattr(store, "POOL_MB", 1)
+    result = run("index", str(archive), "--index", str(tmp_path / "idx"), "--workers", "1", "--no-persons", "-q")
+    assert result.exit_code == 0, result.output
+    built = store.open_generation(tmp_path / "idx")[1]
+    (tmp_path / "reference").mkdir()
+    reference = whoosh_index.create_in(str(tmp_path / "reference"), _whooshs_own_schema())
+    writer = reference.writer(codec=W3Codec(blocklimit=1024))
+    with built.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            writer.add_document(**store.whoosh_fields(store.stored_record(fields)))
+    writer.commit()
+    ours, theirs = _postings(built), _postings(reference)
+    assert ours == theirs
+    assert len(ours) > 20_000 and max(len(postings) for postings in ours.values()) > 1024   # several blocks
+
+
+def _whooshs_own_schema() -> Schema:
+    """The index's schema with Whoosh's TEXT, on the same analyzers, for each of Manchette's text fields."""
+    fields = {}
+    for name, field in build_schema().items():
+        if isinstance(field, FrenchText):
+            field = TEXT(analyzer=field.analyzer, phrase=isinstance(field.format, Positions), stored=field.stored,
+                         field_boost=field.format.field_boost)
+        fields[name] = field
+    return Schema(**fields)
+
+
+def _postings(ix) -> dict:
+    found = {}
+    with ix.reader() as reader:
+        for term in reader.all_terms():
+            matcher, postings = reader.postings(*term), []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            found[term] = postings
+    return found
 
 
 def _answer(engine, query: str) -> dict:

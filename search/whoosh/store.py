@@ -34,7 +34,7 @@ from ..engine import IndexLocked, NoIndex
 from ..record import Record, article_of
 from ..store import Batch, StoredEntry, Store
 from .schema import LangText, build_schema
-from .writer import BulkMpWriter
+from .writer import BulkFieldWriter, BulkMpWriter, BulkPostingsWriter, use_bulk_pool
 
 CURRENT = "current"
 META = "meta.json"
@@ -189,6 +189,13 @@ class Codec(W3Codec):
     def __init__(self, blocklimit: int = 1024, compression: int = 3, inlinelimit: int = 1):
         super().__init__(blocklimit, compression, inlinelimit)
 
+    def field_writer(self, storage, segment):
+        return BulkFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return BulkPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                  compression=self._compression, inlinelimit=self._inlinelimit)
+
 
 class _Batch(Batch):
     """Adds, replaces and deletes articles in one generation."""
@@ -199,6 +206,7 @@ class _Batch(Batch):
             self._writer = BulkMpWriter(ix, procs=procs, multisegment=True, **kwargs)
         else:
             self._writer = ix.writer(**kwargs)
+            use_bulk_pool(self._writer)
         self._generation = generation
         self._replace = replace
 
