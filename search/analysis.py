@@ -252,4 +252,4 @@ FOLDED = Chain(stem=False, stop=False)     # exact forms, phrases, person names
 
 def terms(text: str, stem: bool = True, lang: str | None = "fr") -> list[str]:
     """The indexed terms of ``text``: what a query word or a phrase becomes."""
-    return [term for term, _, _ in (STEMMED if stem else FOLDED).tokens(text, lang)]
+    return (STEMMED if stem else FOLDED).term_list(text, lang)

@@ -20,6 +20,7 @@ Detection runs in two steps so that memory stays small per article:
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
@@ -105,6 +106,22 @@ def fingerprint(body: str) -> str:
         return str(len(text_words))
     parts = [len(text_words), _hash64(" ".join(text_words)), _hash64(" ".join(text_words[:LEAD_WORDS]))]
     return " ".join([str(parts[0]), *(f"{p:x}" for p in parts[1:]), *(f"{b:x}" for b in _band_hashes(text_words))])
+
+
+def packed(value: str) -> bytes:
+    """A :func:`fingerprint` in half the memory, for the millions of them a rebuild keeps until it writes."""
+    if not value:
+        return b""
+    words, *hashes = value.split()
+    return struct.pack(f"<{1 + len(hashes)}Q", int(words), *(int(h, 16) for h in hashes))
+
+
+def unpacked(value: bytes) -> str:
+    """The :func:`fingerprint` string :func:`packed` was given."""
+    if not value:
+        return ""
+    words, *hashes = struct.unpack(f"<{len(value) // 8}Q", value)
+    return " ".join([str(words), *(f"{h:x}" for h in hashes)])
 
 
 @dataclass(slots=True)

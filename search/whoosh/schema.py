@@ -7,6 +7,7 @@ module path (``search.whoosh.schema``).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import pickle
@@ -110,7 +111,15 @@ def _with_positions(terms: list[str], boost: float) -> list[tuple]:
     positions = defaultdict(list)
     for position, term in enumerate(terms):
         positions[term].append(position)
-    return [(term.encode(), len(found), len(found) * boost, _encoded(found)) for term, found in positions.items()]
+    return [(term.encode(), len(found), len(found) * boost, _encoded(found) if len(found) > 1 else _one(found[0]))
+            for term, found in positions.items()]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _one(position: int) -> bytes:
+    """A single position's bytes: three terms in four of an article occur once, and a position repeats from
+    article to article, so pickling it each time would be wasted."""
+    return _encoded([position])
 
 
 def _encoded(positions: list[int]) -> bytes:

@@ -44,9 +44,11 @@ KEEP_GENERATIONS = 2
 # size (per writer process, by Whoosh's own estimate: the process grows to
 # about twice as much). It bounds a rebuild's memory whatever the archive:
 # on the 34k corpus (--no-persons) 2,048 MB took 147 s and 3.66 GB for all
-# processes (resident sizes summed), 512 MB 180 s and 2.06 GB; at 300k, 2,048
-# let each writer grow past 6 GB.
-POOL_MB = 512
+# processes (resident sizes summed); at 300k, 2,048 let each writer grow past
+# 6 GB. Since runs are merged a batch at a time, smaller pools cost nothing:
+# at 34k, 512 MB took 98 s (writers 0.80 GB each), 256 MB 91 s (0.43 GB),
+# 128 MB 94 s (0.28 GB); at 256 MB a million articles make about 170 runs per writer.
+POOL_MB = 256
 
 
 def current_generation(index_dir: Path) -> Path | None:
