@@ -16,7 +16,7 @@ from functools import lru_cache
 from markupsafe import escape
 
 from . import index_query as iq
-from .analysis import FRENCH_CHAIN_LANGS, OTHER_LETTER, STOP_WORDS, WORD_RE, fold_to_bytes, terms
+from .analysis import FRENCH_CHAIN_LANGS, OTHER_LETTER, STOP_WORDS, fold_to_bytes, terms
 
 SNIPPET_CHARS = 240
 SNIPPET_LEAD = 60          # context kept before the first match of the window
@@ -74,18 +74,19 @@ def spans(text: str, wanted: Terms, lang: str | None = "fr") -> list[tuple[int, 
         return []
     chain = "fr" if lang in FRENCH_CHAIN_LANGS else lang
     found = []
-    for match in _candidates(text, wanted):
-        exact, stem = word_forms(match.group(), chain)
+    # The folded bytes have a byte per character of the text: a match's span is its word's.
+    for start, end in map(re.Match.span, wanted.candidates.finditer(fold_to_bytes(text))):
+        exact, stem = word_forms(text[start:end], chain)
         if exact in wanted.exact or stem in wanted.stemmed:
-            found.append(match.span())
+            found.append((start, end))
             if len(found) >= MAX_SPANS:
                 break
     return found
 
 
 def _candidate_pattern(heads: set[str]) -> re.Pattern:
-    """Words that may match: starting (after an elision) with a term's first two letters, or with a letter
-    outside ASCII (in :func:`fold_to_bytes`'s text).
+    """Whole words (as ``analysis.WORD_RE`` cuts them) that may match: starting (after an elision) with a term's first
+    two letters, or holding a letter outside ASCII (in :func:`fold_to_bytes`'s text).
 
     Stemming keeps the first two letters of a folded word (a one-letter stem
     is its first letter), so no other word can give one of the terms; what the
@@ -94,16 +95,8 @@ def _candidate_pattern(heads: set[str]) -> re.Pattern:
     heads = {h.encode("ascii", "ignore") for h in heads} - {b""}        # terms are folded to ASCII
     alternatives = b"|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
     letter = rb"[\w%c]" % OTHER_LETTER
-    return re.compile(rb"(?<![\w%c'])(?:(?:%s{1,7}')?(?:%s)|[\w%c']*%c)"
-                      % (OTHER_LETTER, letter, alternatives, OTHER_LETTER, OTHER_LETTER))
-
-
-def _candidates(text: str, wanted: Terms):
-    """WORD_RE matches of ``text`` worth analysing."""
-    for match in wanted.candidates.finditer(fold_to_bytes(text)):
-        word = WORD_RE.match(text, match.start())
-        if word:
-            yield word
+    return re.compile(rb"(?<![\w%c'])(?=(?:%s{1,7}')?(?:%s)|[\w%c']*%c)%s+(?:'%s+)*"
+                      % (OTHER_LETTER, letter, alternatives, OTHER_LETTER, OTHER_LETTER, letter, letter))
 
 
 @lru_cache(maxsize=200_000)
