@@ -335,8 +335,9 @@ def test_a_killed_indexer_takes_its_workers_with_it(tmp_path):
 
 def test_ctrl_c_leaves_the_old_index_and_says_so(tmp_path):
     index_dir, before, proc = _interrupt_midway(tmp_path, signal.SIGINT)
-    assert proc.returncode == 130
-    assert "previous index is unchanged" in proc.stderr.read()
+    stderr = proc.stderr.read()
+    assert proc.returncode == 130, stderr
+    assert "previous index is unchanged" in stderr
     assert store.current_generation(index_dir) == before
     assert not list(index_dir.glob("gen-*.tmp"))
 

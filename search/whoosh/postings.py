@@ -15,6 +15,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import _length_byte_cache
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 CACHE_BYTES = 256 * 1024 * 1024    # posting lists kept in memory, per opened index
@@ -88,7 +89,9 @@ class Postings:
             return np.zeros(len(ids), dtype=np.float32)
         w = self.weighting
         b = w._field_B.get(fieldname, w.B)
-        idf = math.log(self.count / (reader.doc_frequency(fieldname, btext) + 1)) + 1
+        # Whoosh's doc_frequency is the number of postings, deleted documents' included: len(ids), without
+        # looking the term up again in every segment.
+        idf = math.log(self.count / (len(ids) + 1)) + 1
         average = reader.field_length(fieldname) / (self.count or 1) or 1
         lengths = self.lengths(reader, fieldname)[ids]
         scores = idf * (weights * (w.K1 + 1)) / (weights + w.K1 * ((1 - b) + b * lengths / average))
@@ -150,9 +153,10 @@ def _read_postings(reader, fieldname: str, btext: bytes, positions: bool):
     """
     ids, weights, values = [], [], []
     for leaf, offset in reader.leaf_readers():
-        if (fieldname, btext) not in leaf:
+        try:
+            matcher = leaf.postings(fieldname, btext)
+        except TermNotFound:      # one lookup of the term where asking first would make two
             continue
-        matcher = leaf.postings(fieldname, btext)
         if isinstance(matcher, FilterMatcher):
             matcher = matcher.child
         read = _blocks if isinstance(matcher, W3LeafMatcher) else _step
