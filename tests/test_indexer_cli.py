@@ -302,7 +302,9 @@ def _interrupt_midway(tmp_path, sig, workers: int = 1) -> tuple[Path, Path, subp
     before = store.current_generation(index_dir)
     big = tmp_path / "big.jsonl.gz"
     big.write_bytes(gzip.compress("".join(corpus_lines(3000)).encode()))
-    proc = spawn("index", str(big), "--index", str(index_dir), "--workers", str(workers), "--no-persons", "-q")
+    # SIGINT as a terminal's Ctrl-C finds it: a suite started as a background job inherits it ignored.
+    proc = spawn("index", str(big), "--index", str(index_dir), "--workers", str(workers), "--no-persons", "-q",
+                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(index_dir.glob("gen-*.tmp")) and time.monotonic() < deadline:
         time.sleep(0.05)
