@@ -352,8 +352,9 @@ def _renamed(store: Store, kept_persons: dict[str, list[str]], kept: dict[str, S
 def _group_copies(spool: Spool, fresh: dict[str, Entry], kept: dict[str, StoredEntry] | None = None,
                   stored_texts: Callable[[list[str]], dict[str, str]] | None = None) -> dict[str, copies.Decision]:
     """Set each fresh entry's copy group and representative flag; the decisions, kept articles' included."""
-    entries = [copies.Entry(i, e.published, e.fingerprint, e.group, fresh=False) for i, e in (kept or {}).items()]
-    entries += [copies.Entry(i, e.published, copies.unpacked(e.fingerprint)) for i, e in fresh.items()]
+    entries = [copies.Entry(i, e.published, copies.packed(e.fingerprint), e.group, fresh=False)
+               for i, e in (kept or {}).items()]
+    entries += [copies.Entry(i, e.published, e.fingerprint) for i, e in fresh.items()]
 
     def texts(ids: list[str]) -> dict[str, str]:
         found = {i: spool.article(fresh[i]).body for i in ids if i in fresh}

@@ -109,7 +109,7 @@ def fingerprint(body: str) -> str:
 
 
 def packed(value: str) -> bytes:
-    """A :func:`fingerprint` in half the memory, for the millions of them a rebuild keeps until it writes."""
+    """A :func:`fingerprint` as grouping reads it, in half the memory: a rebuild keeps millions until it writes."""
     if not value:
         return b""
     words, *hashes = value.split()
@@ -130,7 +130,7 @@ class Entry:
 
     id: str
     published: datetime | None
-    fingerprint: str
+    fingerprint: bytes           # packed
     group: str = ""              # the group it had in the index ("" for a new article)
     fresh: bool = True           # new or changed in this run: its links are checked
 
@@ -176,16 +176,17 @@ class _Fingerprints:
     full: np.ndarray       # bool
 
     @classmethod
-    def parse(cls, values: list[str]) -> _Fingerprints:
+    def parse(cls, values: list[bytes]) -> _Fingerprints:
+        """From :func:`packed` fingerprints."""
         words = np.zeros(len(values), dtype=np.int64)
         hashes = np.zeros((len(values), 2 + BANDS), dtype=np.uint64)
         full = np.zeros(len(values), dtype=bool)
         for number, value in enumerate(values):
-            parts = value.split()
-            words[number] = int(parts[0]) if parts else 0
+            parts = np.frombuffer(value, dtype="<u8")
+            words[number] = parts[0] if len(parts) else 0
             if len(parts) >= 3 + BANDS:
                 full[number] = True
-                hashes[number] = [int(part, 16) for part in parts[1:3 + BANDS]]
+                hashes[number] = parts[1:3 + BANDS]
         return cls(words, hashes[:, 0], hashes[:, 1], hashes[:, 2:], full)
 
 

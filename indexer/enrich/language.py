@@ -55,9 +55,10 @@ def detect_language(title: str, body: str, declared: str | None = None) -> str:
     """ISO 639-1 code (``fr``), the declared code when text is too short, or ``und``."""
     text = f"{title}\n{body[:SAMPLE_CHARS * 2]}"
     declared = (declared or "").strip().lower()[:2] or None
-    if len(_LETTER.findall(text[:SAMPLE_CHARS])) < MIN_LETTERS:
+    sample = text[:SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return declared or UNDETERMINED
-    if declared == "fr" and _confirms_french(text[:SAMPLE_CHARS]):
+    if declared == "fr" and _confirms_french(sample):
         return declared
     detector = _detector()
     detector.append(text)

@@ -122,15 +122,13 @@ class BulkMpWriter(MpWriter):
 class BulkFieldWriter(W3FieldWriter):
     """Whoosh 3's field writer, given each term's postings as one list.
 
-    The pool gives postings sorted by field, term and document. Without
-    per-block length statistics (``Codec.length_stats``) a posting's field
-    length is not needed; with them, and for anything else, Whoosh's own
-    loop runs. No field of the schema has spelling postings.
+    The pool gives postings sorted by field, term and document. ``Codec``
+    keeps no per-block length statistics (``length_stats``), so ``lengths``
+    is None and a posting's field length is not needed. No field of the
+    schema has spelling postings.
     """
 
     def add_postings(self, schema, lengths, items) -> None:
-        if lengths is not None:
-            return super().add_postings(schema, lengths, items)
         for fieldname, postings in itertools.groupby(items, _FIELD):
             self.start_field(fieldname, schema[fieldname])
             for btext, term_postings in itertools.groupby(postings, _TERM):
