@@ -34,7 +34,7 @@ from ..engine import IndexLocked, NoIndex
 from ..record import Record, article_of
 from ..store import Batch, StoredEntry, Store
 from .schema import LangText, build_schema
-from .writer import BulkFieldWriter, BulkMpWriter, BulkPostingsWriter, use_bulk_pool
+from .writer import BulkFieldWriter, BulkMpWriter, add_document, use_bulk_pool
 
 CURRENT = "current"
 META = "meta.json"
@@ -194,10 +194,6 @@ class Codec(W3Codec):
     def field_writer(self, storage, segment):
         return BulkFieldWriter(self, storage, segment)
 
-    def postings_writer(self, dbfile, byteids=False):
-        return BulkPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                  compression=self._compression, inlinelimit=self._inlinelimit)
-
 
 class _Batch(Batch):
     """Adds, replaces and deletes articles in one generation."""
@@ -216,8 +212,10 @@ class _Batch(Batch):
         fields = whoosh_fields(record)
         if self._replace:
             self._writer.update_document(**fields)
+        elif isinstance(self._writer, BulkMpWriter):
+            self._writer.add_document(**fields)      # to a sub-writer, which adds it with ``add_document``
         else:
-            self._writer.add_document(**fields)
+            add_document(self._writer, fields)
 
     def delete(self, article_id: str) -> None:
         self._writer.delete_by_term("id", article_id)

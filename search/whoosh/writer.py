@@ -1,19 +1,19 @@
-"""Whoosh's writing, a list of postings at a time where Whoosh takes one posting per call.
+"""Whoosh's writing, a field or a term at a time where Whoosh takes one posting per call.
 
-A Whoosh writer sorts a segment's postings in memory and, past the pool's
-size, spills sorted runs to disk that the commit merges; the commit then
-writes each term's postings in blocks. Each step made Python calls per
-posting: pickling each spilled posting (at a million articles the two writers
-spilled 46 GB of runs, six times the index, and unpickling them was 39% of the
-final merge), then several calls, checks and a generator per posting to write
-it. Here runs are written with :mod:`marshal`, a few thousand postings per
-call (a third of the size, several times faster), and the commit takes each
-term's postings as one list, a block of them at a time. The files are
-Whoosh's own: any Whoosh 2.7 reader reads them.
+A Whoosh writer pools a segment's postings, sorts them in memory and, past
+the pool's size, spills sorted runs to disk that the commit merges; the
+commit then writes each term's postings in blocks. Each step made Python
+calls per posting. Here a document's field is pooled as one list
+(:func:`add_document`), postings are sorted on one bytes key and spilled
+with :mod:`marshal` a few thousand at a time (pickling each one, at a
+million articles, made 46 GB of runs), all runs are merged at once a batch at
+a time, and each term is written in a few calls (:class:`_TermWriter`).
+The files are Whoosh's own: any Whoosh 2.7 reader reads them.
 
 Relies on ``whoosh.multiproc``, ``whoosh.writing`` and ``whoosh.codec.whoosh3``
 of Whoosh 2.7 (pinned: Whoosh<2.8): a writer's pool is replaced while it is
-still empty, and a block is handed to the postings writer as its buffers.
+still empty, a sub-writer's job files are read as Whoosh writes them, and
+the postings and term index files are written as Whoosh's writers write them.
 """
 from __future__ import annotations
 
@@ -21,31 +21,84 @@ import bisect
 import itertools
 import marshal
 import operator
+import pickle
 import struct
+import zlib
 from array import array
 from typing import Iterator
 
-from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
 RUN_CHUNK = 4096          # postings per marshal call
 COMPRESS_FROM = 8        # postings: shorter blocks are stored as they are
+POSTING_BYTES = 176      # a pooled posting's memory by Whoosh's estimate (its average on the corpus)
 _LENGTH = struct.Struct("<Q")     # a chunk's size in bytes, before it in a run
-_FIELD = operator.itemgetter(0)    # a posting is (field name, term bytes, document number, weight, value)
-_TERM = operator.itemgetter(1)
+_KEY = operator.itemgetter(0)      # a posting is (field name + NUL + term bytes, document number, weight, value)
+_FREQUENCY = operator.itemgetter(1)   # of a field's (term bytes, frequency, weight, value)
+_INT = struct.Struct("!i")                  # Whoosh's pack_int
+_TERMINFO = W3TermInfo._struct             # flags, total weight, documents, min / max length, max weight, first / last id
+_EXTENT = struct.Struct("!qi")             # Whoosh's pack_long + pack_int: where the term's blocks are
 
 
 class BulkPool(PostingPool):
-    """Whoosh's posting pool, its runs written and read a chunk of postings at a time."""
+    """Whoosh's posting pool, filled a field at a time, sorted on one key, spilled and merged in chunks.
+
+    Whoosh pools a posting as (field, term, document, weight, value) and
+    sorts the tuples, comparing two or three items each time; here the field
+    and term are one bytes key, sorted stably (documents come in order), and
+    a run is merged with every other at once (Whoosh merges 128 at a time,
+    writing most postings twice past 128 runs).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prefixes: dict[str, bytes] = {}
+
+    def _prefix(self, fieldname: str) -> bytes:
+        prefix = self._prefixes.get(fieldname)
+        if prefix is None:
+            prefix = self._prefixes[fieldname] = fieldname.encode() + b"\0"
+            self.fieldnames.add(fieldname)
+        return prefix
 
     def add(self, item) -> None:
-        # Whoosh's, less its two type checks per posting; the same size estimate, so runs spill where they did.
-        self.fieldnames.add(item[0])
-        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        """One posting as Whoosh gives it (updates and merged segments)."""
+        fieldname, btext, docnum, weight, value = item
+        self.current.append((self._prefix(fieldname) + btext, docnum, weight, value))
+        self._grown(1)
+
+    def add_field(self, fieldname: str, docnum: int, items: list[tuple]) -> None:
+        """A field's (term, frequency, weight, value) of one document."""
+        prefix = self._prefix(fieldname)
+        postings = [(prefix + btext, docnum, weight, value) for btext, _, weight, value in items]
+        self.current += postings
+        self._grown(len(postings))
+
+    def _grown(self, count: int) -> None:
+        self.currentsize += POSTING_BYTES * count
         if self.currentsize > self.limit:
             self.save()
-        self.current.append(item)
+
+    def save(self) -> None:
+        if self.current:
+            self.current.sort(key=_KEY)
+            path, f = self._new_run()
+            self._write_run(f, self.current)
+            self.runs.append(path)
+            self.current = []
+        self.currentsize = 0
+
+    def items(self, maxfiles=None):
+        if not self.runs:
+            self.current.sort(key=_KEY)
+            return iter(self.current)
+        self.save()
+        runs, self.runs = self.runs, []
+        return itertools.chain.from_iterable(merge_sorted_chunks([self._read_chunks(path) for path in runs]))
 
     def _write_run(self, f, items) -> None:
         items = iter(items)
@@ -67,10 +120,6 @@ class BulkPool(PostingPool):
             f.close()
             self._remove_run(path)
 
-    def _merge_runs(self, paths):
-        """The runs' postings in order, merged a batch at a time by :func:`merge_sorted_chunks`."""
-        return itertools.chain.from_iterable(merge_sorted_chunks([self._read_chunks(path) for path in paths]))
-
 
 def merge_sorted_chunks(runs: list) -> Iterator[list]:
     """Sorted runs, each given as an iterator of sorted lists, merged into sorted batches.
@@ -78,7 +127,8 @@ def merge_sorted_chunks(runs: list) -> Iterator[list]:
     Whoosh merges runs with :func:`heapq.merge`, a Python step per item. Here,
     each round takes from every run's current list whatever is not greater
     than the smallest of their last items (nothing left in any run can come
-    before it), and sorts that batch in C (Timsort merges the sorted pieces).
+    before it), and sorts that batch on its keys in C (Timsort merges the
+    sorted pieces; it is stable, and the runs come in document order).
     """
     live = [(run, chunk, 0) for run in runs if (chunk := next(run, None))]
     while live:
@@ -91,7 +141,7 @@ def merge_sorted_chunks(runs: list) -> Iterator[list]:
                 kept.append((run, chunk, cut))
             elif chunk := next(run, None):
                 kept.append((run, chunk, 0))
-        batch.sort()
+        batch.sort(key=_KEY)
         yield batch
         live = kept
 
@@ -102,10 +152,45 @@ def use_bulk_pool(writer) -> None:
         writer.pool = BulkPool(writer._tempstorage, writer.newsegment, limitmb=writer.pool.limit >> 20)
 
 
+def add_document(writer, fields: dict) -> None:
+    """Whoosh's ``SegmentWriter.add_document``, each field's postings pooled as one list.
+
+    What our schema and documents use of it: no spelling or vector fields,
+    no per-document or per-field boosts (fields' boosts are in their formats).
+    """
+    writer._check_state()
+    schema, perdoc, docnum = writer.schema, writer.perdocwriter, writer.docnum
+    perdoc.start_doc(docnum)
+    for fieldname in sorted(name for name in fields if not name.startswith("_")):
+        value = fields[fieldname]
+        if value is None:
+            continue
+        field = schema[fieldname]
+        length = 0
+        if field.indexed:
+            items = field.index(value)
+            items = items if isinstance(items, list) else list(items)
+            writer.pool.add_field(fieldname, docnum, items)
+            if field.scorable:
+                length = sum(map(_FREQUENCY, items))
+        stored = fields.get("_stored_" + fieldname, value)
+        perdoc.add_field(fieldname, field, stored if field.stored else None, length)
+        if field.column_type and stored is not None:
+            perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(stored))
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+
+
 class _BulkSubWriter(SubWriterTask):
     def _process_file(self, filename, doc_count):
-        use_bulk_pool(self.writer)
-        super()._process_file(filename, doc_count)
+        writer = self.writer
+        use_bulk_pool(writer)
+        with writer.temp_storage().open_file(filename).raw_file() as f:
+            for _ in range(doc_count):
+                _, fields = pickle.load(f)
+                add_document(writer, fields)
+        writer.temp_storage().delete_file(filename)
 
 
 class BulkMpWriter(MpWriter):
@@ -122,60 +207,91 @@ class BulkMpWriter(MpWriter):
 class BulkFieldWriter(W3FieldWriter):
     """Whoosh 3's field writer, given each term's postings as one list.
 
-    The pool gives postings sorted by field, term and document. ``Codec``
-    keeps no per-block length statistics (``length_stats``), so ``lengths``
-    is None and a posting's field length is not needed. No field of the
-    schema has spelling postings.
+    The pool gives postings sorted by field, term and document. Each term's
+    blocks and term info are written by :class:`_TermWriter`, byte for byte
+    what Whoosh's field and postings writers write. ``Codec`` keeps no
+    per-block length statistics (``length_stats``), so ``lengths`` is None
+    and a posting's field length is not needed. No field of the schema has
+    spelling postings.
     """
 
     def add_postings(self, schema, lengths, items) -> None:
-        for fieldname, postings in itertools.groupby(items, _FIELD):
-            self.start_field(fieldname, schema[fieldname])
-            for btext, term_postings in itertools.groupby(postings, _TERM):
-                self.start_term(btext)
-                self._postwriter.add_term_postings(list(term_postings))
-                self.finish_term()
+        fieldname, write = None, None
+        for key, postings in itertools.groupby(items, _KEY):
+            name, _, btext = key.partition(b"\0")
+            if name != fieldname:
+                if fieldname is not None:
+                    self.finish_field()
+                fieldname = name
+                self.start_field(name.decode(), schema[name.decode()])
+                write = _TermWriter(self).write
+            write(btext, list(postings))
+        if fieldname is not None:
             self.finish_field()
 
 
-class BulkPostingsWriter(W3PostingsWriter):
-    """Whoosh 3's postings writer, filled a block at a time; the blocks it writes are Whoosh's.
+class _TermWriter:
+    """One field's terms written to Whoosh 3's postings file and term index, a few calls per term.
 
-    A block says whether it is compressed: short ones are not. Most terms
-    have a few postings, zlib saves little on them (the index grows by 2%)
-    and costs a call to write each and another to read it.
+    Whoosh writes a term through some forty Python calls (terminfo, block
+    buffers, statistics, minified ids and weights, one file write per piece):
+    with most terms holding a few postings, that was two thirds of a commit.
+    Here a term's blocks are built from its list of postings and written at
+    once. Each block is Whoosh's: a length (negative for the last), the
+    pickled block info, the pickled (id deltas, weights, values), compressed
+    from ``COMPRESS_FROM`` postings (zlib saves little on a few, and costs a
+    call to write and another to read).
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._level = self._compression
+    def __init__(self, fieldwriter: W3FieldWriter):
+        codec = fieldwriter._codec
+        self._file = fieldwriter._postfile.file      # under Whoosh's StructFile, whose write() is a Python call
+        self._offset = fieldwriter._postfile.tell()
+        self._prefix = pack_ushort(fieldwriter._fieldid)
+        self._add_terminfo = fieldwriter._tindex.add
+        self._fixed_size = fieldwriter._format.fixed_value_size()
+        self._blocklimit = codec._blocklimit
+        self._level = codec._compression
+        self._lengths = (length_to_byte(None), length_to_byte(0))    # no length statistics (``length_stats``)
 
-    def _write_block(self, last=False):
-        self._compression = self._level if len(self._ids) >= COMPRESS_FROM else 0
-        super()._write_block(last)
+    def write(self, btext: bytes, postings: list[tuple]) -> None:
+        """One term's postings, in document order."""
+        start, pieces, total, maxweight = self._offset, [WHOOSH3_HEADER_MAGIC], 0, 0
+        limit = self._blocklimit
+        for first in range(0, len(postings), limit):
+            block = postings[first:first + limit]
+            ids = [posting[1] for posting in block]
+            weights = [posting[2] for posting in block]
+            rounded = array("f", weights)         # Whoosh keeps a block's weights as 32-bit floats
+            total += sum(rounded)
+            block_max = max(0, max(weights))
+            maxweight = max(maxweight, block_max)
+            comp = self._level if len(ids) >= COMPRESS_FROM else 0
+            data = pickle.dumps((tuple(map(operator.sub, ids, itertools.chain((0,), ids))),
+                                 _mini_weights(rounded), self._mini_values(block)), 2)
+            if comp:
+                data = zlib.compress(data, comp)
+            info = pickle.dumps((len(ids), ids[-1], block_max, comp) + self._lengths, 2)
+            size = len(info) + len(data)
+            pieces += (_INT.pack(-size if first + limit >= len(postings) else size), info, data)
+        chunk = b"".join(pieces)
+        self._file.write(chunk)
+        self._offset += len(chunk)
+        terminfo = _TERMINFO.pack(0, total, len(postings), self._lengths[0], self._lengths[1], maxweight,
+                                  postings[0][1], postings[-1][1]) + _EXTENT.pack(start, len(chunk))
+        self._add_terminfo(self._prefix + btext, terminfo)
 
-    def add_term_postings(self, postings: list[tuple]) -> None:
-        """One term's postings, in document order; the last block waits for ``finish_postings``, as in Whoosh."""
-        for start in range(0, len(postings), self._blocklimit):
-            if self._ids:
-                self._write_block()
-            block = postings[start:start + self._blocklimit]
-            weights = [posting[3] for posting in block]
-            self._ids = array("I", [posting[2] for posting in block])
-            self._weights = array("f", weights)
-            self._values = [posting[4] for posting in block if posting[4]]
-            self._maxweight = max(0, max(weights))
+    def _mini_values(self, block: list[tuple]):
+        values = [posting[3] for posting in block if posting[3]]
+        if self._fixed_size is None or self._fixed_size < 0:
+            return tuple(values)
+        return None if self._fixed_size == 0 else b"".join(values)
 
-    def _mini_ids(self):
-        if self._byteids:
-            return super()._mini_ids()
-        ids = self._ids
-        return tuple(map(operator.sub, ids, itertools.chain((0,), ids)))    # Whoosh's deltas, in C
 
-    def _mini_weights(self):
-        weights = self._weights
-        if weights.count(1.0) == len(weights):
-            return None
-        if weights.count(weights[0]) == len(weights):
-            return weights[0]
-        return tuple(weights)
+def _mini_weights(weights: array):
+    """Whoosh's: None when all are 1, one number when all are equal, else all of them."""
+    if weights.count(1.0) == len(weights):
+        return None
+    if weights.count(weights[0]) == len(weights):
+        return weights[0]
+    return tuple(weights)
