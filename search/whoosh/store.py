@@ -182,13 +182,14 @@ class Codec(W3Codec):
     stored per document. Our engine reads whole posting lists
     (:mod:`.postings`) and skips no block, while each block costs a
     decompression and several unpickling calls to read and to write: a block
-    holds 1,024 postings, not Whoosh's 128. Pickled into each segment: keep
-    this class at this path.
+    holds 1,024 postings, not Whoosh's 128. Blocks are compressed at zlib's
+    level 1, not 3: a tenth of a commit less for an index 2% larger (10k
+    articles). Pickled into each segment: keep this class at this path.
     """
 
     length_stats = False
 
-    def __init__(self, blocklimit: int = 1024, compression: int = 3, inlinelimit: int = 1):
+    def __init__(self, blocklimit: int = 1024, compression: int = 1, inlinelimit: int = 1):
         super().__init__(blocklimit, compression, inlinelimit)
 
     def field_writer(self, storage, segment):
