@@ -33,7 +33,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
-RUN_CHUNK = 4096          # postings per marshal call
+RUN_CHUNK = 4096          # postings per marshal call (in whole term lists)
 COMPRESS_FROM = 8        # postings: shorter blocks are stored as they are
 POSTING_BYTES = 176      # a pooled posting's memory by Whoosh's estimate (its average on the corpus)
 _LENGTH = struct.Struct("<Q")     # a chunk's size in bytes, before it in a run
@@ -42,16 +42,19 @@ _FREQUENCY = operator.itemgetter(1)   # of a field's (term bytes, frequency, wei
 _INT = struct.Struct("!i")                  # Whoosh's pack_int
 _TERMINFO = W3TermInfo._struct             # flags, total weight, documents, min / max length, max weight, first / last id
 _EXTENT = struct.Struct("!qi")             # Whoosh's pack_long + pack_int: where the term's blocks are
+_PAIR = struct.Struct("!ii")               # a term index entry's key and value lengths (Whoosh's filetables)
 
 
 class BulkPool(PostingPool):
-    """Whoosh's posting pool, filled a field at a time, sorted on one key, spilled and merged in chunks.
+    """Whoosh's posting pool, filled a field at a time, sorted on one key, spilled as term lists.
 
     Whoosh pools a posting as (field, term, document, weight, value) and
     sorts the tuples, comparing two or three items each time; here the field
-    and term are one bytes key, sorted stably (documents come in order), and
-    a run is merged with every other at once (Whoosh merges 128 at a time,
-    writing most postings twice past 128 runs).
+    and term are one bytes key, sorted stably (documents come in order). A
+    sorted run is kept as term lists, (key, documents, weights, values) once
+    per term, so that spilling, reading back and merging runs cost a step per
+    term, not per posting. All runs are merged at once (Whoosh merges 128 at a
+    time, writing most postings twice past 128 runs).
     """
 
     def __init__(self, *args, **kwargs):
@@ -83,30 +86,39 @@ class BulkPool(PostingPool):
         if self.currentsize > self.limit:
             self.save()
 
+    def _term_lists(self) -> list[tuple]:
+        """The pooled postings as sorted term lists; the pool emptied."""
+        self.current.sort(key=_KEY)
+        lists = [tuple(zip(*postings)) for _, postings in itertools.groupby(self.current, _KEY)]
+        self.current, self.currentsize = [], 0
+        return [(keys[0], ids, weights, values) for keys, ids, weights, values in lists]
+
     def save(self) -> None:
         if self.current:
-            self.current.sort(key=_KEY)
             path, f = self._new_run()
-            self._write_run(f, self.current)
+            self._write_run(f, self._term_lists())
             self.runs.append(path)
-            self.current = []
         self.currentsize = 0
 
     def items(self, maxfiles=None):
+        """Term lists, (key, documents, weights, values), sorted by key; a key's lists in document order."""
         if not self.runs:
-            self.current.sort(key=_KEY)
-            return iter(self.current)
+            return iter(self._term_lists())
         self.save()
         runs, self.runs = self.runs, []
         return itertools.chain.from_iterable(merge_sorted_chunks([self._read_chunks(path) for path in runs]))
 
-    def _write_run(self, f, items) -> None:
-        items = iter(items)
+    def _write_run(self, f, items: list) -> None:
+        # Chunks of about RUN_CHUNK postings, not term lists: the merge holds a chunk of every run at once.
+        totals = list(itertools.accumulate(len(ids) for _, ids, _, _ in items))
+        start = 0
         try:
-            while chunk := list(itertools.islice(items, RUN_CHUNK)):
-                data = marshal.dumps(chunk)
+            while start < len(items):
+                end = bisect.bisect_left(totals, (totals[start - 1] if start else 0) + RUN_CHUNK, start) + 1
+                data = marshal.dumps(items[start:end])
                 f.write(_LENGTH.pack(len(data)))
                 f.write(data)
+                start = end
         finally:
             f.close()
 
@@ -122,20 +134,21 @@ class BulkPool(PostingPool):
 
 
 def merge_sorted_chunks(runs: list) -> Iterator[list]:
-    """Sorted runs, each given as an iterator of sorted lists, merged into sorted batches.
+    """Sorted runs, each given as an iterator of lists sorted by key, merged into sorted batches.
 
     Whoosh merges runs with :func:`heapq.merge`, a Python step per item. Here,
-    each round takes from every run's current list whatever is not greater
-    than the smallest of their last items (nothing left in any run can come
-    before it), and sorts that batch on its keys in C (Timsort merges the
-    sorted pieces; it is stable, and the runs come in document order).
+    each round takes from every run's current list whatever has a key not
+    greater than the smallest of their last keys (nothing left in any run
+    can come before it), and sorts that batch on its keys in C (Timsort
+    merges the sorted pieces; it is stable, so equal keys keep their runs'
+    order, which is the documents').
     """
     live = [(run, chunk, 0) for run in runs if (chunk := next(run, None))]
     while live:
-        bound = min(chunk[-1] for _, chunk, _ in live)
+        bound = min(chunk[-1][0] for _, chunk, _ in live)
         batch, kept = [], []
         for run, chunk, start in live:
-            cut = bisect.bisect_right(chunk, bound, start)
+            cut = bisect.bisect_right(chunk, bound, start, key=_KEY)
             batch += chunk[start:cut]
             if cut < len(chunk):
                 kept.append((run, chunk, cut))
@@ -216,17 +229,23 @@ class BulkFieldWriter(W3FieldWriter):
     """
 
     def add_postings(self, schema, lengths, items) -> None:
-        fieldname, write = None, None
-        for key, postings in itertools.groupby(items, _KEY):
+        fieldname, terms = None, None
+        for key, lists in itertools.groupby(items, _KEY):
             name, _, btext = key.partition(b"\0")
             if name != fieldname:
-                if fieldname is not None:
-                    self.finish_field()
+                self._finish(terms)
                 fieldname = name
                 self.start_field(name.decode(), schema[name.decode()])
-                write = _TermWriter(self).write
-            write(btext, list(postings))
-        if fieldname is not None:
+                terms = _TermWriter(self)
+            _, ids, weights, values = next(lists)
+            for _, more_ids, more_weights, more_values in lists:      # the term in several runs
+                ids, weights, values = ids + more_ids, weights + more_weights, values + more_values
+            terms.write(btext, ids, weights, values)
+        self._finish(terms)
+
+    def _finish(self, terms: _TermWriter | None) -> None:
+        if terms is not None:
+            terms.close()
             self.finish_field()
 
 
@@ -248,43 +267,60 @@ class _TermWriter:
         self._file = fieldwriter._postfile.file      # under Whoosh's StructFile, whose write() is a Python call
         self._offset = fieldwriter._postfile.tell()
         self._prefix = pack_ushort(fieldwriter._fieldid)
-        self._add_terminfo = fieldwriter._tindex.add
+        self._terms = fieldwriter._tindex            # Whoosh's OrderedHashWriter, its add() made inline
+        self._terms_file = self._terms.dbfile.file
+        self._terms_offset = self._terms.dbfile.tell()
+        self._key = b""
         self._fixed_size = fieldwriter._format.fixed_value_size()
         self._blocklimit = codec._blocklimit
         self._level = codec._compression
         self._lengths = (length_to_byte(None), length_to_byte(0))    # no length statistics (``length_stats``)
 
-    def write(self, btext: bytes, postings: list[tuple]) -> None:
-        """One term's postings, in document order."""
+    def write(self, btext: bytes, ids: tuple, weights: tuple, values: tuple) -> None:
+        """One term's documents (ascending), weights and values."""
         start, pieces, total, maxweight = self._offset, [WHOOSH3_HEADER_MAGIC], 0, 0
         limit = self._blocklimit
-        for first in range(0, len(postings), limit):
-            block = postings[first:first + limit]
-            ids = [posting[1] for posting in block]
-            weights = [posting[2] for posting in block]
-            rounded = array("f", weights)         # Whoosh keeps a block's weights as 32-bit floats
+        for first in range(0, len(ids), limit):
+            block_ids = ids[first:first + limit]
+            block_weights = weights[first:first + limit]
+            rounded = array("f", block_weights)         # Whoosh keeps a block's weights as 32-bit floats
             total += sum(rounded)
-            block_max = max(0, max(weights))
+            block_max = max(0, max(block_weights))
             maxweight = max(maxweight, block_max)
-            comp = self._level if len(ids) >= COMPRESS_FROM else 0
-            data = pickle.dumps((tuple(map(operator.sub, ids, itertools.chain((0,), ids))),
-                                 _mini_weights(rounded), self._mini_values(block)), 2)
+            comp = self._level if len(block_ids) >= COMPRESS_FROM else 0
+            data = pickle.dumps((tuple(map(operator.sub, block_ids, itertools.chain((0,), block_ids))),
+                                 _mini_weights(rounded), self._mini_values(values[first:first + limit])), 2)
             if comp:
                 data = zlib.compress(data, comp)
-            info = pickle.dumps((len(ids), ids[-1], block_max, comp) + self._lengths, 2)
+            info = pickle.dumps((len(block_ids), block_ids[-1], block_max, comp) + self._lengths, 2)
             size = len(info) + len(data)
-            pieces += (_INT.pack(-size if first + limit >= len(postings) else size), info, data)
+            pieces += (_INT.pack(-size if first + limit >= len(ids) else size), info, data)
         chunk = b"".join(pieces)
         self._file.write(chunk)
         self._offset += len(chunk)
-        terminfo = _TERMINFO.pack(0, total, len(postings), self._lengths[0], self._lengths[1], maxweight,
-                                  postings[0][1], postings[-1][1]) + _EXTENT.pack(start, len(chunk))
+        terminfo = _TERMINFO.pack(0, total, len(ids), self._lengths[0], self._lengths[1], maxweight,
+                                  ids[0], ids[-1]) + _EXTENT.pack(start, len(chunk))
         self._add_terminfo(self._prefix + btext, terminfo)
 
-    def _mini_values(self, block: list[tuple]):
-        values = [posting[3] for posting in block if posting[3]]
+    def _add_terminfo(self, key: bytes, terminfo: bytes) -> None:
+        """``OrderedHashWriter.add``: the pair after its two lengths, its place kept by hash and in key order."""
+        entry = _PAIR.pack(len(key), len(terminfo)) + key + terminfo
+        self._terms_file.write(entry)
+        terms, offset = self._terms, self._terms_offset
+        digest = terms.hashfn(key)
+        terms.buckets[digest & 255].append((digest, offset))
+        terms.index.append(offset)
+        self._terms_offset = offset + len(entry)
+        self._key = key
+
+    def close(self) -> None:
+        if self._key:
+            self._terms.lastkey = self._key      # what Whoosh checks the next field's first key against
+
+    def _mini_values(self, block: tuple):
+        values = tuple(filter(None, block))       # Whoosh keeps a posting's value when it has one
         if self._fixed_size is None or self._fixed_size < 0:
-            return tuple(values)
+            return values
         return None if self._fixed_size == 0 else b"".join(values)
 
 
