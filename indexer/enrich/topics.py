@@ -10,6 +10,7 @@ sections and on the tags of its generic-section articles
 """
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -109,9 +110,11 @@ class TopicClassifier:
         return {self.topics[i]: float(probs[i]) for i in np.argsort(-probs)}
 
     def _vector(self, feats: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        known = [(self.vocabulary[t], w) for t, w in feats.items() if t in self.vocabulary]
-        idx = np.array([i for i, _ in known], dtype=np.int64)
-        val = np.array([w for _, w in known], dtype=np.float32)
+        # The terms looked up in C (-1: not in the vocabulary); a Python loop over them was a third of the time.
+        found = np.fromiter(map(self.vocabulary.get, feats, itertools.repeat(-1)), dtype=np.int64, count=len(feats))
+        known = found >= 0
+        idx = found[known]
+        val = np.fromiter(feats.values(), dtype=np.float32, count=len(feats))[known]
         norm = float(np.sqrt((val ** 2).sum()))
         return idx, val / norm if norm else val
 
