@@ -172,15 +172,17 @@ def _problem(problem: Problem, report: Report, options: Options) -> None:
 # --- enrichment ---------------------------------------------------------------------
 
 class _Enricher:
-    """Per-process enrichment state: models load once per worker, lazily."""
+    """Per-process enrichment state: models load once per worker, lazily; articles read from the spool."""
 
-    def __init__(self, cache_dir: Path | None, entities: bool):
+    def __init__(self, spool: Spool, cache_dir: Path | None, entities: bool):
+        self.spool = spool
         self.cache_dir = cache_dir
         self.entities = entities
         self._persons = None
         self._topics = None
 
-    def __call__(self, batch: list[Article]) -> tuple[list[tuple], TagEvidence]:
+    def __call__(self, extents: list[tuple[int, int]]) -> tuple[list[tuple], TagEvidence]:
+        batch = self.spool.load(extents)
         if self._topics is None:
             self._topics = TopicAssigner()
             if self.entities:
@@ -197,9 +199,9 @@ class _Enricher:
 _worker_enricher: _Enricher | None = None
 
 
-def _init_worker(cache_dir, entities):
+def _init_worker(spool, cache_dir, entities):
     global _worker_enricher
-    _worker_enricher = _Enricher(cache_dir, entities)
+    _worker_enricher = _Enricher(spool, cache_dir, entities)
 
 
 def _enrich_in_worker(batch):
@@ -209,19 +211,21 @@ def _enrich_in_worker(batch):
 def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> TagEvidence:
     """Fill the entries' lang, persons (as extracted, per article) and topics; the tag evidence of their
     entities."""
-    batches = _chunks(spool.articles(entries), BATCH)
+    batches = _chunks(spool.extents(entries), BATCH)
     tags = TagEvidence()
     done = 0
     options.progress("enrich", 0, len(entries))
     if options.workers > 1 and len(entries) > BATCH:
         context = multiprocessing.get_context("fork")
-        with frozen_for_children(), context.Pool(options.workers, _init_worker, (cache_dir, options.entities)) as pool:
-            # imap pulls the batches from the spool as workers take them; only ids travel back with results.
+        with frozen_for_children(), context.Pool(options.workers, _init_worker,
+                                                 (spool, cache_dir, options.entities)) as pool:
+            # Workers read their articles from the spool: only where they are goes to them, only ids come back
+            # with the results. (Passing the articles took this process a quarter of a core.)
             results = pool.imap(_enrich_in_worker, batches)
             for result in results:
                 done = _apply(entries, result, tags, done, options)
     else:
-        enricher = _Enricher(cache_dir, options.entities)
+        enricher = _Enricher(spool, cache_dir, options.entities)
         for batch in batches:
             done = _apply(entries, enricher(batch), tags, done, options)
     return tags

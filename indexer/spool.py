@@ -9,9 +9,12 @@ article.
 """
 from __future__ import annotations
 
+import bisect
+import os
 import pickle
 import sys
 import tempfile
+from array import array
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator, Mapping
@@ -56,6 +59,7 @@ class Spool:
     def __init__(self):
         self._file = tempfile.TemporaryFile(buffering=BUFFER)
         self._end = 0
+        self._starts = array("q")    # of every article written, in order: 8 bytes each
 
     def __enter__(self) -> Spool:
         return self
@@ -70,8 +74,24 @@ class Spool:
         entry = Entry(self._end, article.origin, article.captured, source, article.content_hash(),
                       bool(article.date_text and article.published is None), article.published)
         pickle.dump(article, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._starts.append(self._end)
         self._end = self._file.tell()
         return entry
+
+    def extents(self, entries: Mapping[str, Entry]) -> list[tuple[int, int]]:
+        """(offset, size) of the entries' articles, in spool order: what :meth:`load` reads, in any process
+        forked from this one."""
+        self._file.flush()
+        found = []
+        for offset in sorted(entry.offset for entry in entries.values()):
+            after = bisect.bisect_right(self._starts, offset)
+            found.append((offset, (self._starts[after] if after < len(self._starts) else self._end) - offset))
+        return found
+
+    def load(self, extents: list[tuple[int, int]]) -> list[Article]:
+        """The articles at these extents, read without moving the file's position (shared after a fork)."""
+        fd = self._file.fileno()
+        return [pickle.loads(os.pread(fd, size, offset)) for offset, size in extents]
 
     def article(self, entry: Entry) -> Article:
         """One article, read where its entry says."""
