@@ -204,8 +204,8 @@ def _init_worker(spool, cache_dir, entities):
     _worker_enricher = _Enricher(spool, cache_dir, entities)
 
 
-def _enrich_in_worker(batch):
-    return _worker_enricher(batch)
+def _enrich_in_worker(extents):
+    return _worker_enricher(extents)
 
 
 def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> TagEvidence:

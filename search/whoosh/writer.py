@@ -90,7 +90,7 @@ class BulkPool(PostingPool):
         """The pooled postings as sorted term lists; the pool emptied."""
         self.current.sort(key=_KEY)
         lists = [tuple(zip(*postings)) for _, postings in itertools.groupby(self.current, _KEY)]
-        self.current, self.currentsize = [], 0
+        self.current = []
         return [(keys[0], ids, weights, values) for keys, ids, weights, values in lists]
 
     def save(self) -> None:
@@ -237,10 +237,8 @@ class BulkFieldWriter(W3FieldWriter):
                 fieldname = name
                 self.start_field(name.decode(), schema[name.decode()])
                 terms = _TermWriter(self)
-            _, ids, weights, values = next(lists)
-            for _, more_ids, more_weights, more_values in lists:      # the term in several runs
-                ids, weights, values = ids + more_ids, weights + more_weights, values + more_values
-            terms.write(btext, ids, weights, values)
+            _, ids, weights, values = zip(*lists)         # one list per run the term is in
+            terms.write(btext, _joined(ids), _joined(weights), _joined(values))
         self._finish(terms)
 
     def _finish(self, terms: _TermWriter | None) -> None:
@@ -322,6 +320,11 @@ class _TermWriter:
         if self._fixed_size is None or self._fixed_size < 0:
             return values
         return None if self._fixed_size == 0 else b"".join(values)
+
+
+def _joined(parts: tuple[tuple, ...]) -> tuple:
+    """A term's lists from several runs as one, copied once (joining them pairwise grows with the runs)."""
+    return parts[0] if len(parts) == 1 else tuple(itertools.chain.from_iterable(parts))
 
 
 def _mini_weights(weights: array):
