@@ -189,7 +189,7 @@ class _Enricher:
                 self._persons = PersonExtractor(cache_dir=self.cache_dir)
         langs = [detect_language(a.title, a.body, a.lang) for a in batch]
         persons = self._persons.extract(batch) if self._persons else [[] for _ in batch]
-        topics = [self._topics.assign(a) for a in batch]
+        topics = self._topics.assign_all(batch)
         agencies = [agencies_of(a) for a in batch]
         fingerprints = [copies.fingerprint(a.body) for a in batch]
         tags = self._persons.take_tags() if self._persons else TagEvidence()

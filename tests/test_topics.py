@@ -99,6 +99,16 @@ def test_classifier_alone_on_clear_cases(assigner):
         assert assigner.assign(Article(id="x", title=title, body=body))[0] == expected
 
 
+def test_a_batch_is_scored_as_each_article_alone(assigner, small_corpus):
+    """The enrichment workers score 64 articles at once; a textless article's row is empty."""
+    from indexer.readers import jsonl
+    articles = [a for _, a in zip(range(200), jsonl.read(small_corpus, str(small_corpus)))]
+    articles.insert(7, Article(id="vide", title="", body=""))
+    together = assigner.assign_all(articles)
+    assert together == [assigner.assign(article) for article in articles]
+    assert len({topics[0] for topics in together}) > 5
+
+
 def test_model_is_small_and_assigner_pickles(assigner):
     import pickle
     assert MODEL_PATH.stat().st_size < 5_000_000

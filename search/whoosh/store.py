@@ -34,7 +34,7 @@ from ..engine import IndexLocked, NoIndex
 from ..record import Record, article_of
 from ..store import Batch, StoredEntry, Store
 from .schema import LangText, build_schema
-from .writer import BulkFieldWriter, BulkMpWriter, add_document, use_bulk_pool
+from .writer import BulkFieldWriter, BulkMpWriter, add_document, use_bulk_pool, without_full_collections
 
 CURRENT = "current"
 META = "meta.json"
@@ -246,13 +246,14 @@ class WhooshStore(Store):
 
     @contextmanager
     def rebuild(self, workers: int) -> Iterator[Batch]:
-        with new_generation(self.index_dir) as generation:
+        with new_generation(self.index_dir) as generation, without_full_collections():
             yield _Batch(whoosh_index.open_dir(str(generation)), generation, procs=min(workers, 2))
 
     @contextmanager
     def update(self) -> Iterator[Batch]:
         generation, ix = open_generation(self.index_dir)
-        yield _Batch(ix, generation, replace=True)
+        with without_full_collections():
+            yield _Batch(ix, generation, replace=True)
 
     def meta(self) -> dict:
         generation = current_generation(self.index_dir)
