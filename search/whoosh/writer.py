@@ -59,11 +59,11 @@ class BulkPool(PostingPool):
     postings as one flat list (document, weight, value, document, ...),
     extended a whole field of a document at a time in C: only the distinct
     terms are sorted when the pool spills, and each term is cut into its
-    documents, weights and values by three slices. A run is kept as term
-    lists, (field name + NUL + term bytes, documents, weights, values), so that
-    spilling, reading back and merging runs cost a step per term, not per
-    posting. All runs are merged at once (Whoosh merges 128 at a time, writing
-    most postings twice past 128 runs).
+    documents, weights and values by three slices when the commit writes
+    it. A run is kept as term lists, (field name + NUL + term bytes, flat
+    postings), so that spilling, reading back and merging runs cost a step
+    per term, not per posting. All runs are merged at once (Whoosh merges
+    128 at a time, writing most postings twice past 128 runs).
     """
 
     def __init__(self, *args, **kwargs):
