@@ -104,13 +104,9 @@ class TopicClassifier:
         self.weights = weights.astype(np.float32)   # terms x topics
         self.bias = bias.astype(np.float32)
 
-    def posterior(self, title: str, body: str) -> dict[str, float]:
-        """Topic -> probability, best first."""
-        return self.posteriors([(title, body)])[0]
-
     def posteriors(self, texts: list[tuple[str, str]]) -> list[dict[str, float]]:
-        """:meth:`posterior` of each (title, body), scored together: NumPy's calls cost as much as a
-        batch's arithmetic."""
+        """Topic -> probability, best first, of each (title, body); scored together, as NumPy's calls cost
+        as much as a batch's arithmetic."""
         probs = _softmax(_scores(self.weights, self.bias, _rows([self._vector(features(*text)) for text in texts])))
         return [{self.topics[i]: float(row[i]) for i in order} for row, order in zip(probs, np.argsort(-probs))]
 

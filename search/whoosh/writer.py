@@ -312,7 +312,7 @@ class _TermWriter:
         self._level = codec._compression
         self._lengths = (length_to_byte(None), length_to_byte(0))    # no length statistics (``length_stats``)
 
-    def write(self, btext: bytes, ids: tuple, weights: tuple, values: tuple) -> None:
+    def write(self, btext: bytes, ids: list, weights: list, values: list) -> None:
         """One term's documents (ascending), weights and values."""
         start, pieces, total, maxweight = self._offset, [WHOOSH3_HEADER_MAGIC], 0, 0
         limit = self._blocklimit
@@ -353,7 +353,7 @@ class _TermWriter:
         if self._key:
             self._terms.lastkey = self._key      # what Whoosh checks the next field's first key against
 
-    def _mini_values(self, block: tuple):
+    def _mini_values(self, block: list):
         values = tuple(filter(None, block))       # Whoosh keeps a posting's value when it has one
         if self._fixed_size is None or self._fixed_size < 0:
             return values
