@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 from search.analysis import fold
 from search.document import Article
 from search.persons import PersonRegistry
-from search.record import record_of
+from search.record import Record, record_of
 from search.sources import normalize_source
 from search.store import Batch, Store, StoredEntry
 
@@ -33,6 +33,7 @@ from .spool import Entry, Spool
 
 BATCH = 64        # articles per enrichment task
 READ_CHUNK = 8    # files per reading task: small text files cost less than passing them between processes
+WRITE_PART = 200  # articles per writing task
 
 
 class StrictStop(Exception):
@@ -211,7 +212,7 @@ def _enrich_in_worker(extents):
 def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> TagEvidence:
     """Fill the entries' lang, persons (as extracted, per article) and topics; the tag evidence of their
     entities."""
-    batches = _chunks(spool.extents(entries), BATCH)
+    batches = _chunks(spool.extents(entries.values()), BATCH)
     tags = TagEvidence()
     done = 0
     options.progress("enrich", 0, len(entries))
@@ -289,23 +290,48 @@ def _meta(source_names: dict[str, str], registry: PersonRegistry, tags: TagEvide
     }
 
 
-def _write(batch: Batch, articles: Iterable[Article], count: int, registry: PersonRegistry,
-           options: Options) -> None:
-    variants: dict[str, list[str]] = {}
-    options.progress("write", 0, count)
-    for number, article in enumerate(articles, 1):
+class _Records:
+    """Records of spooled articles, with what enrichment and the person merge gave them.
+
+    Called in the process that writes them (a Whoosh writer, forked once the
+    merge is done), given parts of (entry, size): the article is read from the
+    spool there, not passed from this process.
+    """
+
+    def __init__(self, spool: Spool, registry: PersonRegistry):
+        self.spool = spool
+        self.registry = registry
+        self._variants: dict[str, list[str]] = {}
+
+    def __call__(self, part: list[tuple[Entry, int]]) -> Iterator[Record]:
+        articles = self.spool.load((entry.offset, size) for entry, size in part)
+        return (self.record(entry.enriched(article)) for (entry, _), article in zip(part, articles))
+
+    def record(self, article: Article) -> Record:
         for name in article.persons:
-            if name not in variants:
-                variants[name] = registry.variants(name)
-        batch.add(record_of(article, variants))
-        if number % 500 == 0:
-            options.progress("write", number, count)
+            if name not in self._variants:
+                self._variants[name] = self.registry.variants(name)
+        return record_of(article, self._variants)
+
+
+def _write(batch: Batch, spool: Spool, entries: dict[str, Entry], registry: PersonRegistry, options: Options,
+           stored: list[Article] = ()) -> None:
+    """The entries' articles from the spool, then articles taken from the live index (``--update``)."""
+    records = _Records(spool, registry)
+    count = len(entries) + len(stored)
+    options.progress("write", 0, count)
+    batch.add_all(records, _counted(_chunks(spool.placed(entries.values()), WRITE_PART), options, count))
+    for article in stored:
+        batch.add(records.record(article))
     options.progress("write", count, count)
 
 
-def _spooled(spool: Spool, entries: dict[str, Entry]) -> Iterator[Article]:
-    """The entries' articles back from the spool, with what enrichment and the person merge gave them."""
-    return (entries[article.id].enriched(article) for article in spool.articles(entries))
+def _counted(parts: Iterator[list], options: Options, count: int) -> Iterator[list]:
+    done = 0
+    for part in parts:
+        yield part
+        done += len(part)
+        options.progress("write", done, count)
 
 
 def _commit(batch: Batch, meta: dict, options: Options) -> None:
@@ -324,7 +350,7 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
         registry = _merge_persons(entries.values(), tags)
         _group_copies(spool, entries)
         with frozen_for_children(), store.rebuild(options.workers) as batch:
-            _write(batch, _spooled(spool, entries), len(entries), registry, options)
+            _write(batch, spool, entries, registry, options)
             # The meta's last_run records the report: complete it first.
             report.indexed = len(entries)
             report.elapsed = time.monotonic() - started
@@ -418,8 +444,7 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
         with store.update() as batch:
             for article_id in gone:
                 batch.delete(article_id)
-            _write(batch, itertools.chain(_spooled(spool, changed), renamed, regrouped),
-                   len(changed) + len(renamed) + len(regrouped), registry, options)
+            _write(batch, spool, changed, registry, options, [*renamed, *regrouped])
             report.renamed = len(renamed)
             report.updated = sum(1 for i in changed if i in existing)
             report.indexed = len(changed) - report.updated

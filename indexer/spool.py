@@ -17,13 +17,15 @@ import tempfile
 from array import array
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, Mapping
+from operator import attrgetter
+from typing import Iterable, Iterator
 
 from search.document import Article
 
 from .enrich import copies
 
 BUFFER = 1 << 20
+_OFFSET = attrgetter("offset")
 
 
 @dataclass(slots=True)
@@ -78,17 +80,21 @@ class Spool:
         self._end = self._file.tell()
         return entry
 
-    def extents(self, entries: Mapping[str, Entry]) -> list[tuple[int, int]]:
-        """(offset, size) of the entries' articles, in spool order: what :meth:`load` reads, in any process
-        forked from this one."""
+    def placed(self, entries: Iterable[Entry]) -> Iterator[tuple[Entry, int]]:
+        """The entries with their articles' sizes, in spool order: with its offset, what :meth:`load` reads,
+        in any process forked from this one after this call."""
         self._file.flush()
-        found = []
-        for offset in sorted(entry.offset for entry in entries.values()):
-            after = bisect.bisect_right(self._starts, offset)
-            found.append((offset, (self._starts[after] if after < len(self._starts) else self._end) - offset))
-        return found
+        return ((entry, self._size(entry.offset)) for entry in sorted(entries, key=_OFFSET))
 
-    def load(self, extents: list[tuple[int, int]]) -> list[Article]:
+    def _size(self, offset: int) -> int:
+        after = bisect.bisect_right(self._starts, offset)
+        return (self._starts[after] if after < len(self._starts) else self._end) - offset
+
+    def extents(self, entries: Iterable[Entry]) -> list[tuple[int, int]]:
+        """(offset, size) of the entries' articles, in spool order (see :meth:`placed`)."""
+        return [(entry.offset, size) for entry, size in self.placed(entries)]
+
+    def load(self, extents: Iterable[tuple[int, int]]) -> list[Article]:
         """The articles at these extents, read without moving the file's position (shared after a fork)."""
         fd = self._file.fileno()
         return [pickle.loads(os.pread(fd, size, offset)) for offset, size in extents]
@@ -98,18 +104,3 @@ class Spool:
         self._file.flush()
         self._file.seek(entry.offset)
         return pickle.load(self._file)
-
-    def articles(self, entries: Mapping[str, Entry]) -> Iterator[Article]:
-        """The articles of ``entries``, in spool order; a spooled article whose entry
-        points elsewhere (an older capture of the same page) is passed over."""
-        self._file.flush()
-        self._file.seek(0)
-        while True:
-            offset = self._file.tell()
-            try:
-                article = pickle.load(self._file)
-            except EOFError:
-                return
-            entry = entries.get(article.id)
-            if entry is not None and entry.offset == offset:
-                yield article

@@ -12,15 +12,22 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from .document import Article
 from .engine import EngineError, is_solr
 from .record import Record
 
 
+Part = TypeVar("Part")
+
+
 class BadLocation(EngineError, ValueError):
     """An index location that cannot be used as given."""
+
+
+class WriteFailed(EngineError):
+    """A writer process stopped before its part of the index was complete: nothing was swapped in."""
 
 
 class StoredEntry(NamedTuple):
@@ -42,6 +49,18 @@ class Batch(ABC):
     @abstractmethod
     def add(self, record: Record) -> None:
         """A new article (a rebuild), or one replacing the article of the same id (an update)."""
+
+    def add_all(self, records: Callable[[Part], Iterable[Record]], parts: Iterable[Part]) -> None:
+        """The records ``records(part)`` makes of each part, added as by :meth:`add`.
+
+        A store that writes in several processes calls ``records`` in them,
+        forked when this call begins, and sends them only the parts: making
+        the records where they are written saves this process passing each
+        one along. ``records`` must need nothing that changes after the call.
+        """
+        for part in parts:
+            for record in records(part):
+                self.add(record)
 
     @abstractmethod
     def delete(self, article_id: str) -> None: ...

@@ -335,6 +335,31 @@ def test_a_killed_indexer_takes_its_workers_with_it(tmp_path):
     assert store.current_generation(index_dir) != before
 
 
+def test_a_writer_process_killed_midway_fails_the_rebuild_and_keeps_the_old_index(tmp_path):
+    """Whoosh's own multi-process writer committed without the part of a writer that died."""
+    index_dir = tmp_path / "idx"
+    assert run("index", str(SEEDS), "--index", str(index_dir), "--workers", "1", "-q").exit_code == 0
+    before = store.current_generation(index_dir)
+    big = tmp_path / "big.jsonl.gz"
+    big.write_bytes(gzip.compress("".join(corpus_lines(3000)).encode()))
+    proc = spawn("index", str(big), "--index", str(index_dir), "--workers", "2", "--no-persons", "-q")
+    deadline = time.monotonic() + 120
+    writers = []
+    while not writers and proc.poll() is None and time.monotonic() < deadline:
+        # Writers are forked once the new generation exists (the enrichment workers are gone by then).
+        if list(index_dir.glob("gen-*.tmp")):
+            writers = psutil.Process(proc.pid).children()
+        time.sleep(0.02)
+    assert writers, "no writer process was seen"
+    writers[0].kill()
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1, stderr
+    assert "writer processes stopped" in stderr and "Traceback" not in stderr
+    assert store.current_generation(index_dir) == before
+    assert live_ids(index_dir) == {p.stem for p in SEEDS.glob("*.txt")}
+    assert not list(index_dir.glob("gen-*.tmp"))
+
+
 def test_ctrl_c_leaves_the_old_index_and_says_so(tmp_path):
     index_dir, before, proc = _interrupt_midway(tmp_path, signal.SIGINT)
     stderr = proc.stderr.read()

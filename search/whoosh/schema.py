@@ -111,8 +111,22 @@ def _with_positions(terms: list[str], boost: float) -> list[tuple]:
     positions = defaultdict(list)
     for position, term in enumerate(terms):
         positions[term].append(position)
-    return [(term.encode(), len(found), len(found) * boost, _encoded(found) if len(found) > 1 else _one(found[0]))
+    return [(term.encode(), len(found), _weight(len(found), boost),
+             _encoded(found) if len(found) > 1 else _one(found[0]))
             for term, found in positions.items()]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _weight(count: int, boost: float) -> float:
+    """``count * boost``, one object per value: a writer pools millions of postings, and a weight made anew for
+    each is one more object scattered in memory to reach when the pool is spilled (most are the same few)."""
+    return count * boost
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _frequency(count: int) -> bytes:
+    """``Frequency.encode``'s bytes, one object per value (see :func:`_weight`)."""
+    return pack_uint(count)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -130,7 +144,7 @@ def _encoded(positions: list[int]) -> bytes:
 
 def _with_frequencies(terms: list[str], boost: float) -> list[tuple]:
     """(term bytes, frequency, weight, encoded frequency) of each distinct term, as Whoosh's Frequency gives."""
-    return [(term.encode(), count, count * boost, pack_uint(count)) for term, count in Counter(terms).items()]
+    return [(term.encode(), count, _weight(count, boost), _frequency(count)) for term, count in Counter(terms).items()]
 
 
 def build_schema() -> Schema:

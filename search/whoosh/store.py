@@ -218,6 +218,12 @@ class _Batch(Batch):
         else:
             add_document(self._writer, fields)
 
+    def add_all(self, records, parts) -> None:
+        if isinstance(self._writer, BulkMpWriter) and not self._replace:
+            self._writer.add_parts(lambda part: map(whoosh_fields, records(part)), parts)
+        else:
+            super().add_all(records, parts)
+
     def delete(self, article_id: str) -> None:
         self._writer.delete_by_term("id", article_id)
 

@@ -23,14 +23,17 @@ import bisect
 import gc
 import itertools
 import marshal
+import multiprocessing.connection
 import operator
 import pickle
+import queue
 import struct
+import sys
 import zlib
 from array import array
 from collections import defaultdict, deque
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.multiproc import MpWriter, SubWriterTask
@@ -38,9 +41,11 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
+from ..store import WriteFailed
+
 RUN_CHUNK = 4096          # postings per marshal call (in whole term lists)
 COMPRESS_FROM = 8        # postings: shorter blocks are stored as they are
-POSTING_BYTES = 96       # a pooled posting's memory, measured on 10,000 grown articles (Whoosh's tuples took 205)
+POSTING_BYTES = 48       # a pooled posting's memory, measured on 10,000 grown articles (Whoosh's tuples took 205)
 _LENGTH = struct.Struct("<Q")     # a chunk's size in bytes, before it in a run
 _KEY = operator.itemgetter(0)      # of a term list, (field name + NUL + term bytes, flat postings)
 _FREQUENCY = operator.itemgetter(1)   # of a field's (term bytes, frequency, weight, value)
@@ -230,26 +235,88 @@ def without_full_collections() -> Iterator[None]:
 
 
 class _BulkSubWriter(SubWriterTask):
+    """Whoosh's sub-writer, adding with :func:`add_document` the documents of Whoosh's job files and of parts.
+
+    A job is Whoosh's (job file name, document count), or (None, part) for a
+    part whose documents ``documents`` makes, in this process.
+    """
+
+    documents: Callable[[Any], Iterable[dict]] | None = None
+
     def run(self):
         with without_full_collections():
-            super().run()
+            try:
+                super().run()
+            except OSError as exc:        # a full disk: said in a line, and the parent gives up (exit code 1)
+                sys.exit(f"manchette: a writer process stopped: {exc}")
 
-    def _process_file(self, filename, doc_count):
+    def _process_file(self, filename: str | None, job) -> None:
         writer = self.writer
         use_bulk_pool(writer)
-        with writer.temp_storage().open_file(filename).raw_file() as f:
+        for fields in self.documents(job) if filename is None else self._job_file(filename, job):
+            add_document(writer, fields)
+
+    def _job_file(self, filename: str, doc_count: int) -> Iterator[dict]:
+        with self.writer.temp_storage().open_file(filename).raw_file() as f:
             for _ in range(doc_count):
-                _, fields = pickle.load(f)
-                add_document(writer, fields)
-        writer.temp_storage().delete_file(filename)
+                yield pickle.load(f)[1]
+        self.writer.temp_storage().delete_file(filename)
 
 
 class BulkMpWriter(MpWriter):
-    """``ix.writer(procs=N, multisegment=True)`` whose sub-writers spill with :class:`BulkPool`."""
+    """``ix.writer(procs=N, multisegment=True)`` whose sub-writers spill with :class:`BulkPool`, and make
+    documents themselves (:meth:`add_parts`)."""
+
+    _documents: Callable[[Any], Iterable[dict]] | None = None
+
+    def add_parts(self, documents: Callable[[Any], Iterable[dict]], parts: Iterable) -> None:
+        """Each part's documents, made by ``documents(part)`` in the sub-writers, forked now: only the parts
+        pass between processes (each document did, pickled twice, in a job file)."""
+        if self.tasks:
+            raise RuntimeError("add_parts() must come before add_document() in a writer")
+        self._documents = documents
+        while len(self.tasks) < self.procs:
+            self._new_task()
+        for part in parts:
+            self._put((None, part))
+        self._added_sub = True
+
+    def _put(self, job) -> None:
+        # A sub-writer that stopped reads no more jobs: waiting for room in the queue would wait for ever.
+        while True:
+            try:
+                return self.jobqueue.put(job, timeout=1)
+            except queue.Full:
+                self._check_tasks()
+
+    def commit(self, *args, **kwargs) -> None:
+        if self._added_sub:
+            # Whoosh's commit waits for each sub-writer's end, which never comes if another one stopped
+            # holding the job queue's lock: the sub-writers are told to finish and waited for here.
+            if self.docbuffer:
+                self._enqueue()
+            for _ in self.tasks:
+                self._put(None)
+            running = list(self.tasks)
+            while running:
+                multiprocessing.connection.wait([task.sentinel for task in running])
+                self._check_tasks()
+                running = [task for task in running if task.is_alive()]
+        super().commit(*args, **kwargs)
+
+    def _check_tasks(self) -> None:
+        stopped = [task.exitcode for task in self.tasks if task.exitcode]
+        if stopped:
+            for task in self.tasks:       # the others may wait for ever, and this process for them at exit
+                task.kill()
+            self.jobqueue.cancel_join_thread()
+            raise WriteFailed(f"{len(stopped)} of the {len(self.tasks)} writer processes stopped "
+                              f"(exit code {stopped[0]}): the index was not written")
 
     def _new_task(self):
         task = _BulkSubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
                               self.multisegment)
+        task.documents = self._documents
         self.tasks.append(task)
         task.start()
         return task
