@@ -59,7 +59,7 @@ def index_command(paths, index, update, workers, no_persons, shards, replicas, s
     only when complete: an interruption leaves the previous index answering.
     """
     location = location_or_default(index)
-    progress = Progress() if not quiet else (lambda phase, done, total: None)
+    progress = Progress(enabled=not quiet)
     options = pipeline.Options(
         workers=workers, entities=not no_persons, strict=strict,
         on_problem=lambda problem: click.echo(str(problem), err=True), progress=progress,
@@ -67,6 +67,7 @@ def index_command(paths, index, update, workers, no_persons, shards, replicas, s
     run = pipeline.update if update else pipeline.build
     try:
         report = run([Path(p) for p in paths], open_store(location, shards, replicas), options)
+        progress.finish()
     except EngineError as exc:      # locked by another writer, engine unreachable
         raise click.ClickException(str(exc))
     except pipeline.StrictStop as exc:
@@ -76,8 +77,7 @@ def index_command(paths, index, update, workers, no_persons, shards, replicas, s
         click.echo("\ninterrupted: the previous index is unchanged", err=True)
         sys.exit(130)
     finally:
-        if hasattr(progress, "close"):
-            progress.close()
+        progress.close()
     click.echo(_summary(report, location))
     sys.exit(1 if report.failed else 0)
 

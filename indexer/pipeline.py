@@ -323,7 +323,8 @@ def _write(batch: Batch, spool: Spool, entries: dict[str, Entry], registry: Pers
     batch.add_all(records, _counted(_chunks(spool.placed(entries.values()), WRITE_PART), options, count))
     for article in stored:
         batch.add(records.record(article))
-    options.progress("write", count, count)
+    if stored:
+        options.progress("write", count, count)
 
 
 def _counted(parts: Iterator[list], options: Options, count: int) -> Iterator[list]:

@@ -12,19 +12,27 @@ PHASES = {"read": ("Lecture", "fichiers"), "enrich": ("Analyse", "art."), "write
 
 
 class Progress:
-    """Called as ``progress(phase, done, total)``; shows rate and ETA."""
+    """Called as ``progress(phase, done, total)``; shows rate and ETA, then how long each phase took.
 
-    def __init__(self, stream=None, interval: float = 5.0):
+    A phase lasts until the next one starts, so that the durations add up to
+    the run: what happens between two counted steps (the person merge, copy
+    grouping) is in the phase before it.
+    """
+
+    def __init__(self, stream=None, interval: float = 5.0, enabled: bool = True):
         self.stream = stream or sys.stderr
+        self.enabled = enabled
         self.tty = self.stream.isatty()
         self.interval = interval
         self.phase = None
         self.started = self.last = 0.0
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
         now = time.monotonic()
         if phase != self.phase:
-            self._end_line()
+            self._end_phase(now)
             self.phase, self.started, self.last = phase, now, 0.0
         if done < total and now - self.last < (0.2 if self.tty else self.interval):
             return
@@ -51,6 +59,27 @@ class Progress:
         if self.tty and self.phase is not None:
             click.echo("", file=self.stream)
 
+    def _end_phase(self, now: float) -> None:
+        if self.phase is not None:
+            self._end_line()
+            label = PHASES.get(self.phase, (self.phase,))[0]
+            click.echo(f"{label:<10} {_duration(now - self.started)}", file=self.stream)
+
+    def finish(self) -> None:
+        """The run is complete: the last phase's duration."""
+        if self.enabled:
+            self._end_phase(time.monotonic())
+            self.phase = None
+
     def close(self) -> None:
-        self._end_line()
-        self.phase = None
+        """The run stopped: the line ended, no duration."""
+        if self.enabled:
+            self._end_line()
+            self.phase = None
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds:02d} s"

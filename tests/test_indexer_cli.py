@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -57,6 +58,15 @@ def test_index_then_stats(archive, tmp_path):
     stats = json.loads(run("stats", "--index", str(index_dir), "--json").output)
     assert stats["articles"] == 5
     assert {s["value"] for s in stats["top_sources"]} == {"Chas Pravdy"}
+
+
+def test_the_log_says_how_long_each_phase_took(archive, tmp_path):
+    indexer = spawn("index", str(archive), "--index", str(tmp_path / "idx"), "--workers", "1")
+    _, log = indexer.communicate(timeout=300)
+    assert indexer.returncode == 0, log
+    durations = [line.split()[0] for line in log.splitlines()
+                 if re.fullmatch(r"\S+ +(\d+\.\d s|\d+ min \d\d s)", line)]
+    assert durations == ["Lecture", "Analyse", "Écriture", "Enregistrement"], log
 
 
 def test_index_location_from_environment(archive, tmp_path, monkeypatch):
