@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterator
 
 from markupsafe import escape
 
@@ -35,7 +36,7 @@ class Terms:
 
     stemmed: frozenset[str] = frozenset()
     exact: frozenset[str] = frozenset()
-    candidates: re.Pattern | None = field(default=None, compare=False)   # see _candidates
+    candidates: re.Pattern | None = field(default=None, compare=False)   # see candidate_words
 
     @classmethod
     def of(cls, pairs) -> Terms:
@@ -45,7 +46,7 @@ class Terms:
         exact = frozenset(t for f, t in pairs if f in EXACT_FIELDS)
         content = exact - STOP_WORDS
         exact = content if content or stemmed else exact
-        return cls(stemmed, exact, _candidate_pattern({t[:2] for t in stemmed | exact}))
+        return cls(stemmed, exact, head_pattern({t[:2] for t in stemmed | exact}))
 
     @classmethod
     def of_query(cls, leaves: list, expand) -> Terms:
@@ -74,8 +75,8 @@ def spans(text: str, wanted: Terms, lang: str | None = "fr") -> list[tuple[int, 
         return []
     chain = "fr" if lang in FRENCH_CHAIN_LANGS else lang
     found = []
-    # The folded bytes have a byte per character of the text: a match's span is its word's.
-    for start, end in map(re.Match.span, wanted.candidates.finditer(fold_to_bytes(text))):
+    # The folded bytes have a byte per character of the text: a word's span there is its span in the text.
+    for start, end in candidate_words(fold_to_bytes(text), wanted.candidates):
         exact, stem = word_forms(text[start:end], chain)
         if exact in wanted.exact or stem in wanted.stemmed:
             found.append((start, end))
@@ -84,19 +85,52 @@ def spans(text: str, wanted: Terms, lang: str | None = "fr") -> list[tuple[int, 
     return found
 
 
-def _candidate_pattern(heads: set[str]) -> re.Pattern:
-    """Whole words (as ``analysis.WORD_RE`` cuts them) that may match: starting (after an elision) with a term's first
-    two letters, or holding a letter outside ASCII (in :func:`fold_to_bytes`'s text).
+def head_pattern(heads: set[str]) -> re.Pattern:
+    """The terms' first two letters, each occurrence taken with the rest of its word (see :func:`candidate_words`).
 
     Stemming keeps the first two letters of a folded word (a one-letter stem
-    is its first letter), so no other word can give one of the terms; what the
-    one-to-one folding leaves outside ASCII (``œ``, ``ß``) is left to the chain.
+    is its first letter), so a word not starting with one of these (after an
+    elision) cannot give one of the terms.
     """
     heads = {h.encode("ascii", "ignore") for h in heads} - {b""}        # terms are folded to ASCII
     alternatives = b"|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
-    letter = rb"[\w%c]" % OTHER_LETTER
-    return re.compile(rb"(?<![\w%c'])(?=(?:%s{1,7}')?(?:%s)|[\w%c']*%c)%s+(?:'%s+)*"
-                      % (OTHER_LETTER, letter, alternatives, OTHER_LETTER, OTHER_LETTER, letter, letter))
+    return re.compile(rb"(?:%s)[\w%c]*" % (alternatives, OTHER_LETTER))
+
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_" + bytes([OTHER_LETTER]))
+_APOSTROPHE = ord("'")
+_WORD = re.compile(rb"[\w%c]+(?:'[\w%c]+)*" % (OTHER_LETTER, OTHER_LETTER))   # analysis.WORD_RE, folded
+_OTHER = re.compile(bytes([OTHER_LETTER]))
+
+
+def candidate_words(folded: bytes, heads: re.Pattern) -> Iterator[tuple[int, int]]:
+    """(start, end) of the words of ``folded`` (:func:`fold_to_bytes`'s) that may give a term of ``heads``
+    (:func:`head_pattern`'s): those starting with a head, after an elision or not, and those holding a letter
+    that does not fold to one ASCII letter (the chain may fold it otherwise), in order.
+
+    The regular expression looks for the heads anywhere, which it does a byte at a time in C; checking that a
+    match starts a word is left to the few matches (a pattern starting with that check made the expression
+    try it at every byte, six times slower).
+    """
+    starts = set()
+    for found in heads.finditer(folded):
+        start = found.start()
+        if start and folded[start - 1] == _APOSTROPHE:          # after an elision, or an opening quote
+            starts.add(_word_start(folded, start))
+        elif not start or folded[start - 1] not in _WORD_BYTES:
+            starts.add(start)
+    if OTHER_LETTER in folded:
+        starts.update(_word_start(folded, found.start()) for found in _OTHER.finditer(folded))
+    for start in sorted(starts):
+        yield _WORD.match(folded, start).span()
+
+
+def _word_start(folded: bytes, position: int) -> int:
+    while position and (folded[position - 1] in _WORD_BYTES or folded[position - 1] == _APOSTROPHE):
+        position -= 1
+    while folded[position] == _APOSTROPHE:
+        position += 1
+    return position
 
 
 @lru_cache(maxsize=200_000)

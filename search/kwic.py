@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from . import index_query as iq
-from .analysis import APOSTROPHES, FRENCH_CHAIN_LANGS, WORD_RE, fold_word
+from .analysis import FRENCH_CHAIN_LANGS, WORD_RE, fold_to_bytes, fold_word
 from .engine import Engine
-from .highlight import EXACT_FIELDS, STEMMED_FIELDS, word_forms
+from .highlight import EXACT_FIELDS, STEMMED_FIELDS, candidate_words, head_pattern, word_forms
 from .record import Record
 from .request import BadParameter, SearchRequest, integer_param
 
@@ -35,31 +35,6 @@ DEFAULT_PER_PAGE = 50
 MAX_ARTICLES = 200                    # articles read, the newest matching ones
 
 _SPACES = re.compile(r"\s+")
-
-
-_LATIN = range(0x80, 0x250)
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _letter_variants() -> dict[str, str]:
-    """Per ASCII letter, every lower-case Latin letter the analysis folds to it alone (``é`` to ``e``)."""
-    variants: dict[str, str] = {}
-    for char in map(chr, _LATIN):
-        folded = fold_word(char)
-        if char.islower() and len(folded) == 1 and folded.isalpha():
-            variants[folded] = variants.get(folded, "") + char
-    return variants
-
-
-_VARIANTS = _letter_variants()
-# Characters that may be part of a word folding to anything but one letter per character (œ, ß, other
-# scripts; general punctuation such as ’ is left out, being frequent and no word character): their words
-# are all analysed. Lower case: texts are searched lowered.
-_UNPLAIN = re.compile("[\u0250-\u1fff\u2070-\U0010ffff%s]" % "".join(
-    c for c in map(chr, _LATIN) if _is_word_char(c) and c == c.lower() and c not in "".join(_VARIANTS.values())))
 
 
 # --- what to find -------------------------------------------------------------------------------
@@ -82,51 +57,10 @@ class Wanted:
         for pattern in self.patterns:
             self.first.setdefault((pattern.stemmed, pattern.words[0]), []).append(pattern)
         heads = {word[:2] for _, word in self.first}
-        self.candidates = _candidate_pattern(heads) if heads else None
+        self.candidates = head_pattern(heads) if heads else None
 
     def starting(self, exact: str | None, stem: str | None) -> list[Pattern]:
         return self.first.get((False, exact), []) + self.first.get((True, stem), [])
-
-
-def _candidate_pattern(heads: set[str]) -> re.Pattern:
-    """The patterns' first two letters in any accent, to search the lowered text with (folding it costs more).
-
-    Stemming keeps a word's first two folded letters, so a word not starting with one of these
-    (after an elision) cannot give one of the patterns' first words.
-    """
-    spelt = ("".join(f"[{letter}{_VARIANTS.get(letter, '')}]" for letter in head)
-             for head in sorted(heads, key=len, reverse=True))
-    return re.compile("|".join(spelt))
-
-
-def _candidates(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
-    """The words of ``text`` that may start a pattern: those starting (after an elision) with one of
-    its heads, and those holding a letter that does not fold to one letter."""
-    lowered = text.lower()
-    if len(lowered) != len(text):           # a letter lowered into several (rare): every word
-        yield from WORD_RE.finditer(text)
-        return
-    starts = set()
-    for found in pattern.finditer(lowered):
-        start = found.start()
-        if start and lowered[start - 1] in APOSTROPHES:       # after an elision: the word starts before it
-            starts.add(_word_start(lowered, start - 1))
-        elif not start or not _is_word_char(lowered[start - 1]):
-            starts.add(start)
-    starts |= {_word_start(lowered, found.start()) for found in _UNPLAIN.finditer(lowered)
-               if _is_word_char(found.group())}
-    for start in sorted(starts):
-        word = WORD_RE.match(text, start)
-        if word is not None:
-            yield word
-
-
-def _word_start(text: str, position: int) -> int:
-    while position > 0 and (_is_word_char(text[position - 1]) or text[position - 1] in APOSTROPHES):
-        position -= 1
-    while position < len(text) and text[position] in APOSTROPHES:
-        position += 1
-    return position
 
 
 def patterns(leaves: list) -> set[Pattern]:
@@ -154,12 +88,12 @@ def occurrences(text: str, lang: str | None, wanted: Wanted) -> Iterator[tuple[i
         return
     chain = "fr" if lang in FRENCH_CHAIN_LANGS else lang
     spans = []
-    for word in _candidates(text, wanted.candidates):
-        exact, stem = word_forms(word.group(), chain)
+    for start, word_end in candidate_words(fold_to_bytes(text), wanted.candidates):
+        exact, stem = word_forms(text[start:word_end], chain)
         for pattern in wanted.starting(exact, stem):
-            end = _rest(text, word.end(), pattern, chain)
+            end = _rest(text, word_end, pattern, chain)
             if end is not None:
-                spans.append((word.start(), end))
+                spans.append((start, end))
     reached = -1
     for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
         if start >= reached:

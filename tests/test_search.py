@@ -86,16 +86,18 @@ def test_snippets_escape_the_article_html(fresh_store):
 
 
 def test_snippets_mark_words_whatever_their_script_and_typography(fresh_store):
-    # Letters outside Latin-1 (œ, İ, Greek), curly apostrophes and quotes are found where they are written.
-    body = "« Le cœur de l’État » bat à Αθήνα, dit “SÉCURITÉ” — İstanbul aussi."
+    # Letters outside Latin-1 (œ, İ, Greek), curly apostrophes and quotes, and straight quotes (an apostrophe
+    # before a word that is no elision) are found where they are written.
+    body = "« Le cœur de l’État » bat à Αθήνα, dit “SÉCURITÉ” — İstanbul a 'tenu bon'."
     write_index(fresh_store, [article(1, body)])
     engine = open_engine(fresh_store.location)
-    queries = ("coeur", "etat", "securite", "athena", "istanbul")
+    queries = ("coeur", "etat", "securite", "athena", "istanbul", "tenu")
     marked = {query: search(engine, query).hits[0].snippet for query in queries}
     assert "<mark>cœur</mark>" in marked["coeur"]
     assert "<mark>l’État</mark>" in marked["etat"]
     assert "“<mark>SÉCURITÉ</mark>”" in marked["securite"]
     assert "<mark>Αθήνα</mark>" in marked["athena"] and "<mark>İstanbul</mark>" in marked["istanbul"]
+    assert "&#39;<mark>tenu</mark> bon&#39;" in marked["tenu"]
     assert all(snippet.count("<mark>") == 1 for snippet in marked.values()), marked
 
 
