@@ -366,9 +366,9 @@ class _TermWriter:
     with most terms holding a few postings, that was two thirds of a commit.
     Here a term's blocks are built from its list of postings and written at
     once. Each block is Whoosh's: a length (negative for the last), the
-    pickled block info, the pickled (id deltas, weights, values) (protocol 4: see ``DATA_PROTOCOL``), compressed
-    from ``COMPRESS_FROM`` postings (zlib saves little on a few, and costs a
-    call to write and another to read).
+    pickled block info, the (id deltas, weights, values) pickled with
+    ``DATA_PROTOCOL`` and compressed from ``COMPRESS_FROM`` postings (zlib
+    saves little on a few, and costs a call to write and another to read).
     """
 
     def __init__(self, fieldwriter: W3FieldWriter):
