@@ -388,7 +388,7 @@ def _group_copies(spool: Spool, fresh: dict[str, Entry], kept: dict[str, StoredE
     entries += [copies.Entry(i, e.published, e.fingerprint) for i, e in fresh.items()]
 
     def texts(ids: list[str]) -> dict[str, str]:
-        found = {i: spool.article(fresh[i]).body for i in ids if i in fresh}
+        found = {a.id: a.body for a in spool.load(spool.extents(fresh[i] for i in ids if i in fresh))}
         stored = [i for i in ids if i not in fresh]
         return {**found, **(stored_texts(stored) if stored and stored_texts else {})}
     decisions = copies.group(entries, texts)

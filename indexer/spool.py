@@ -70,8 +70,6 @@ class Spool:
         self._file.close()
 
     def add(self, article: Article) -> Entry:
-        if self._file.tell() != self._end:     # read since the last add
-            self._file.seek(self._end)
         source = article.source and sys.intern(article.source)    # a few hundred outlets for a million articles
         entry = Entry(self._end, article.origin, article.captured, source, article.content_hash(),
                       bool(article.date_text and article.published is None), article.published)
@@ -98,9 +96,3 @@ class Spool:
         """The articles at these extents, read without moving the file's position (shared after a fork)."""
         fd = self._file.fileno()
         return [pickle.loads(os.pread(fd, size, offset)) for offset, size in extents]
-
-    def article(self, entry: Entry) -> Article:
-        """One article, read where its entry says."""
-        self._file.flush()
-        self._file.seek(entry.offset)
-        return pickle.load(self._file)

@@ -156,10 +156,14 @@ def group(entries: list[Entry], texts: Callable[[list[str]], dict[str, str]]) ->
     for a, b in _band_candidates(parsed):
         if (entries[a].fresh or entries[b].fresh) and sets.find(a) != sets.find(b) and checker.near(a, b):
             sets.union(a, b)
-    for short, long in _teaser_candidates(parsed):
-        if (entries[short].fresh or entries[long].fresh) and sets.find(short) != sets.find(long) \
-                and checker.teaser(short, long):
-            sets.union(short, long)
+    checker.forget()
+    for long, shorts in _teaser_runs(parsed):
+        shorts = [s for s in shorts if (entries[s].fresh or entries[long].fresh) and sets.find(s) != sets.find(long)]
+        checker.fetch(long, *shorts)
+        for short in shorts:
+            if sets.find(short) != sets.find(long) and checker.teaser(short, long):
+                sets.union(short, long)
+        checker.forget()
     return _decide(entries, parsed, sets)
 
 
@@ -260,25 +264,29 @@ def _band_candidates(parsed: _Fingerprints) -> Iterable[tuple[int, int]]:
                     yield pair
 
 
-def _teaser_candidates(parsed: _Fingerprints) -> Iterable[tuple[int, int]]:
+def _teaser_runs(parsed: _Fingerprints) -> Iterable[tuple[int, list[int]]]:
+    """Of each run of entries starting with the same words, the longest and those short enough to be its
+    teasers. (Runs grow with the archive: a million grown articles make 68,000 candidates, 150,000 make 2,000.)"""
     numbers = np.flatnonzero(parsed.full)
     for run in _runs(parsed.lead[numbers], numbers):
         by_length = sorted(run.tolist(), key=lambda n: parsed.words[n])
         longest = by_length[-1]
-        for short in by_length[:-1]:
-            if parsed.words[short] <= TEASER_SHARE * parsed.words[longest]:
-                yield short, longest
+        shorts = [n for n in by_length[:-1] if parsed.words[n] <= TEASER_SHARE * parsed.words[longest]]
+        if shorts:
+            yield longest, shorts
 
 
 class _Checker:
-    """Exact similarities of candidates, from their texts (read in batches, kept as 5-gram hash sets)."""
+    """Exact similarities of candidates, from their texts (read in batches, kept as 5-gram hash sets until
+    :meth:`forget`: a million articles have over a hundred thousand candidates, 3 KB each)."""
 
     def __init__(self, entries: list[Entry], texts: Callable[[list[str]], dict[str, str]]):
         self.entries = entries
         self.texts = texts
         self.grams: dict[int, np.ndarray] = {}
 
-    def _grams(self, *numbers: int) -> list[np.ndarray]:
+    def fetch(self, *numbers: int) -> list[np.ndarray]:
+        """The gram sets of these entries, the texts not yet read read in one call."""
         missing = [n for n in numbers if n not in self.grams]
         if missing:
             bodies = self.texts([self.entries[n].id for n in missing])
@@ -286,12 +294,15 @@ class _Checker:
                 self.grams[n] = gram_set(bodies.get(self.entries[n].id, ""))
         return [self.grams[n] for n in numbers]
 
+    def forget(self) -> None:
+        self.grams.clear()
+
     def near(self, a: int, b: int) -> bool:
-        first, second = self._grams(a, b)
+        first, second = self.fetch(a, b)
         return jaccard(first, second) >= THRESHOLD
 
     def teaser(self, short: int, long: int) -> bool:
-        teaser, article = self._grams(short, long)
+        teaser, article = self.fetch(short, long)
         return len(teaser) > 0 and shared(teaser, article) >= TEASER_CONTAINED * len(teaser)
 
 
