@@ -221,3 +221,23 @@ def test_update_joins_a_new_copy_and_promotes_when_the_representative_goes(fresh
     assert engine.article(STORY["id"])["representative"] is True            # the earliest left
     hits = every_hit(engine)
     assert hits[STORY["id"]].group == hits["copie/exacte"].group and hits[STORY["id"]].versions == 1
+
+
+def test_update_reads_no_stored_text_for_copies_it_cannot_change(fresh_store, tmp_path, monkeypatch):
+    """Old teaser and article, already grouped: a new unrelated article must not make the update read them."""
+    folder = write_archive(tmp_path / "archive", archive_records())
+    options = pipeline.Options(workers=1, entities=False)
+    pipeline.build([folder], fresh_store, options)
+    read: list[str] = []
+    articles = fresh_store.articles
+
+    def recorded(ids):
+        read.extend(ids)
+        return articles(ids)
+    monkeypatch.setattr(fresh_store, "articles", recorded)
+    write_archive(folder, {"new.jsonl": [_record(REAL[25], "nouveau/seul")]})
+    report = pipeline.update([folder], fresh_store, options)
+    assert (report.indexed, report.failed) == (1, 0)
+    assert not {SEGUR["id"], "teaser/segur"} & set(read)
+    hits = every_hit(open_engine(fresh_store.location))
+    assert hits["teaser/segur"].group == hits[SEGUR["id"]].group != ""

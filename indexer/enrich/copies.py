@@ -159,6 +159,8 @@ def group(entries: list[Entry], texts: Callable[[list[str]], dict[str, str]]) ->
     checker.forget()
     for long, shorts in _teaser_runs(parsed):
         shorts = [s for s in shorts if (entries[s].fresh or entries[long].fresh) and sets.find(s) != sets.find(long)]
+        if not shorts:       # nothing to check: the long text is not read (an update's runs are mostly old articles)
+            continue
         checker.fetch(long, *shorts)
         for short in shorts:
             if sets.find(short) != sets.find(long) and checker.teaser(short, long):
