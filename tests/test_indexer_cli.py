@@ -251,6 +251,17 @@ def test_the_index_holds_the_postings_whooshs_own_writer_gives(tmp_path, monkeyp
     assert len(ours) > 20_000 and max(len(postings) for postings in ours.values()) > 1024   # several blocks
 
 
+def test_fields_no_query_reads_are_stored_not_indexed(corpus_index):
+    # Dates are filtered, sorted and counted on their column; URLs, hashes, origins, sections and tags are only
+    # shown. Indexed, a date made eight terms, most of them unique to one article, as did a URL and a hash.
+    with store.open_generation(corpus_index)[1].reader() as reader:
+        indexed = {fieldname for fieldname, _ in reader.all_terms()}
+        first = reader.stored_fields(0)
+    assert indexed.isdisjoint({"published", "comment_count", "url", "content_hash", "origin", "section", "tags"})
+    assert {"id", "title", "body", "body_exact", "source", "lang", "topic", "representative"} <= indexed
+    assert first["published"] and first["url"] and first["content_hash"] and first["origin"]
+
+
 def _whooshs_own_schema() -> Schema:
     """The index's schema with Whoosh's TEXT, on the same analyzers, for each of Manchette's text fields."""
     fields = {}

@@ -214,7 +214,10 @@ class Evaluator:
 
 
 def whoosh_query(q) -> wq.Query:
-    """The same query as Whoosh's own objects: Whoosh expands patterns, and tests compare scores."""
+    """The same query as Whoosh's own objects: Whoosh expands patterns, and tests compare scores.
+
+    Not dates: Whoosh does not index them (a date range is read from the column, :meth:`Evaluator._dates`).
+    """
     if isinstance(q, iq.Term):
         return wq.Term(q.field, q.text, boost=q.boost)
     if isinstance(q, iq.Phrase):
@@ -225,8 +228,6 @@ def whoosh_query(q) -> wq.Query:
         return wq.Wildcard(q.field, q.pattern)
     if isinstance(q, iq.Fuzzy):
         return wq.FuzzyTerm(q.field, q.text, maxdist=q.distance, prefixlength=q.prefix)
-    if isinstance(q, iq.DateRange):
-        return wq.DateRange(q.field, q.start, q.end)
     if isinstance(q, (iq.And, iq.Or)):
         return (wq.And if isinstance(q, iq.And) else wq.Or)([whoosh_query(i) for i in q.items])
     if isinstance(q, iq.AndNot):
