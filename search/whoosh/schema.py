@@ -163,7 +163,7 @@ def build_schema() -> Schema:
     # Phrases are matched on the exact fields, so the stemmed title and body
     # keep no positions: that saves a tenth of the indexing time and space.
     # Fields no query reads are stored, not indexed: an article's URL and hash
-    # made two terms of their own each.
+    # each made a term found in no other article.
     return Schema(
         id=ID(stored=True, unique=True),
         title=FrenchText(stem=True, stored=True, phrase=False, field_boost=BOOSTS["title"]),
