@@ -180,21 +180,17 @@ class _Enricher:
         self.cache_dir = cache_dir
         self.entities = entities
         self._persons = None
-        self._topics = None
 
     def __call__(self, extents: list[tuple[int, int]]) -> tuple[list[tuple], TagEvidence]:
         batch = self.spool.load(extents)
-        if self._topics is None:
-            self._topics = TopicAssigner()
-            if self.entities:
-                self._persons = PersonExtractor(cache_dir=self.cache_dir)
+        if self.entities and self._persons is None:
+            self._persons = PersonExtractor(cache_dir=self.cache_dir)
         langs = [detect_language(a.title, a.body, a.lang) for a in batch]
         persons = self._persons.extract(batch) if self._persons else [[] for _ in batch]
-        topics = self._topics.assign_all(batch)
         agencies = [agencies_of(a) for a in batch]
         fingerprints = [copies.fingerprint(a.body) for a in batch]
         tags = self._persons.take_tags() if self._persons else TagEvidence()
-        return list(zip((a.id for a in batch), langs, persons, topics, agencies, fingerprints)), tags
+        return list(zip((a.id for a in batch), langs, persons, agencies, fingerprints)), tags
 
 
 _worker_enricher: _Enricher | None = None
@@ -210,8 +206,8 @@ def _enrich_in_worker(extents):
 
 
 def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> TagEvidence:
-    """Fill the entries' lang, persons (as extracted, per article) and topics; the tag evidence of their
-    entities."""
+    """Fill the entries' lang, persons (as extracted, per article), agencies and copy fingerprints; the tag
+    evidence of their entities. (Topics are found as articles are written: see :class:`_Records`.)"""
     batches = _chunks(spool.extents(entries.values()), BATCH)
     tags = TagEvidence()
     done = 0
@@ -235,12 +231,12 @@ def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, opti
 def _apply(entries: dict[str, Entry], result, tags: TagEvidence, done: int, options: Options) -> int:
     rows, batch_tags = result
     tags.merge(batch_tags)
-    for article_id, lang, persons, topics, agencies, fingerprint in rows:
+    for article_id, lang, persons, agencies, fingerprint in rows:
         entry = entries[article_id]
-        # Unpickled results hold objects per article for the same few languages, topics and agencies:
+        # Unpickled results hold objects per article for the same few languages and agencies:
         # shared, they save a third of what a million entries take.
         entry.lang, entry.persons = lang and sys.intern(lang), tuple(persons)
-        entry.topics, entry.agencies = _shared(topics), _shared(agencies)
+        entry.agencies = _shared(agencies)
         entry.fingerprint = copies.packed(fingerprint)
     done += len(rows)
     options.progress("enrich", done, len(entries))
@@ -291,21 +287,29 @@ def _meta(source_names: dict[str, str], registry: PersonRegistry, tags: TagEvide
 
 
 class _Records:
-    """Records of spooled articles, with what enrichment and the person merge gave them.
+    """Records of spooled articles, with what enrichment and the person merge gave them, and their topics.
 
     Called in the process that writes them (a Whoosh writer, forked once the
     merge is done), given parts of (entry, size): the article is read from the
-    spool there, not passed from this process.
+    spool there, not passed from this process. Topics are found here, a part
+    at a time, rather than with the rest of enrichment: the classifier reads
+    the stemmed title and body that the index is about to be given, and the
+    analysis keeps them (``search.analysis._Recent``).
     """
 
     def __init__(self, spool: Spool, registry: PersonRegistry):
         self.spool = spool
         self.registry = registry
+        self.topics = TopicAssigner()
+        self.topics.classifier      # loaded before the writer processes fork, and shared with them
         self._variants: dict[str, list[str]] = {}
 
     def __call__(self, part: list[tuple[Entry, int]]) -> Iterator[Record]:
-        articles = self.spool.load((entry.offset, size) for entry, size in part)
-        return (self.record(entry.enriched(article)) for (entry, _), article in zip(part, articles))
+        articles = [entry.enriched(article) for (entry, _), article
+                    in zip(part, self.spool.load((entry.offset, size) for entry, size in part))]
+        for article, topics in zip(articles, self.topics.assign_all(articles)):
+            article.topics = topics
+        return map(self.record, articles)
 
     def record(self, article: Article) -> Record:
         for name in article.persons:

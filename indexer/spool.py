@@ -42,14 +42,13 @@ class Entry:
     # fingerprint packed in bytes: a million entries take 400 MB less than as lists and strings.
     lang: str | None = None
     persons: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     fingerprint: bytes = b""     # copies.packed
     group: str = ""
     representative: bool = False
 
     def enriched(self, article: Article) -> Article:
-        article.lang, article.persons, article.topics = self.lang, list(self.persons), list(self.topics)
+        article.lang, article.persons = self.lang, list(self.persons)
         article.agencies, article.fingerprint = list(self.agencies), copies.unpacked(self.fingerprint)
         article.group, article.representative = self.group, self.representative
         return article

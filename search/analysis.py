@@ -57,6 +57,7 @@ STOP_WORDS = frozenset(
 )
 
 _CACHE_LIMIT = 300_000
+RECENT_TEXTS = 1024    # texts whose words and terms are kept (see _Recent): the fields of a few hundred articles
 
 
 def normalize(text: str) -> str:
@@ -221,6 +222,7 @@ class Chain:
         self.stem = stem
         self.stop = stop
         self._caches = {True: _WordCache(stem, stop), False: _WordCache(False, False)}
+        self._recent = _Recent()
 
     def tokens(self, text: str, lang: str | None = "fr") -> Iterator[tuple[str, int, int]]:
         """(term, start, end) of each indexed word, ``start:end`` its place in ``text``."""
@@ -234,20 +236,44 @@ class Chain:
         """The indexed terms of ``text`` in order, for indexing whole fields: :meth:`tokens` without the
         offsets, one regex pass and the words looked up in C (a generator step a word costs six times
         more). Dropped words map to None; no term is empty."""
-        return list(filter(None, map(self._caches[lang in FRENCH_CHAIN_LANGS].__getitem__, _words(text))))
+        french = lang in FRENCH_CHAIN_LANGS
+        found = self._recent.get((text, french))
+        if found is None:
+            found = list(filter(None, map(self._caches[french].__getitem__, _words(text))))
+            self._recent.keep((text, french), found)
+        return list(found)      # a copy: what a caller does with it must not change the kept one
 
 
-_last_words: tuple[str, list[str]] = ("", [])
+class _Recent(dict):
+    """What was made of the last :data:`RECENT_TEXTS` texts: their words, a chain's terms.
+
+    The indexer analyses each text more than once: a field's stemmed and
+    exact forms are indexed from the same text, and a part's topics are
+    found from its articles' stemmed titles and bodies just before the part
+    is indexed (``indexer.pipeline``). Cutting the words is half of
+    analysing a text, looking them up the other half.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def keep(self, key, value) -> None:
+        with self._lock:     # the oldest is found by iterating, which another thread's insert breaks
+            if len(self) >= RECENT_TEXTS:
+                del self[next(iter(self))]
+            self[key] = value
+
+
+_recent_words = _Recent()
 
 
 def _words(text: str) -> list[str]:
-    """``WORD_RE.findall(text)``, kept for the next call: a field's stemmed and exact forms are indexed from
-    the same text, one after the other, and cutting the words is half of analysing them."""
-    global _last_words
-    last, words = _last_words
-    if text != last:
+    """``WORD_RE.findall(text)``, kept for the next calls (the list is shared: not to be changed)."""
+    words = _recent_words.get(text)
+    if words is None:
         words = WORD_RE.findall(text)
-        _last_words = (text, words)
+        _recent_words.keep(text, words)
     return words
 
 

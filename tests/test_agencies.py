@@ -11,6 +11,9 @@ import uuid
 import pytest
 
 from conftest import build_index, corpus_lines, solr_location
+from indexer.enrich.agencies import agencies_of
+from search.agencies import agency_key
+from search.document import Article
 from search.engine import open_engine
 from search.request import SearchRequest
 from web import create_app
@@ -50,6 +53,20 @@ def agencies_location(request, engine_kind, tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def agencies_engine(agencies_location):
     return open_engine(agencies_location)
+
+
+SPELLINGS = ["AFP", "AFP-Services", "Agence France-Presse", "Agence France Presse", "Keystone-ATS", "ATS", "Belga",
+             "Reuters", "AP", "Associated Press", "La Presse canadienne", "La Presse Canadienne", "ANSA", "DPA",
+             "dpa", "EFE"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_every_spelling_is_credited_in_the_text(spelling):
+    """In a dateline, a copyright and a last line, with no source or byline to give it away."""
+    body = next(r["text"] for r in REAL if not any(s.split()[0] in r["text"] for s in SPELLINGS))   # names none
+    for text in (f"Paris ({spelling}) - {body}", f"{body}\n\n© 2024 {spelling}", f"{body}\n\n{spelling}"):
+        assert agencies_of(Article(id="x", title="t", body=text)) == [agency_key(spelling)], text[-60:]
+    assert agencies_of(Article(id="x", title="t", body=body)) == []
 
 
 def test_credits_give_agencies_quotes_do_not(agencies_engine):

@@ -57,6 +57,17 @@ def test_other_languages_are_folded_not_french_stemmed():
     assert terms("The guarantees", lang="en") == ["the", "guarantees"]
 
 
+def test_a_text_analysed_again_gives_the_same_terms():
+    """The chain keeps the terms of recent texts: changing a list it gave, or the other chain's and languages'
+    analysis of the same text in between, must not change what it gives next."""
+    text = "Les garanties de l’État"
+    first = terms(text)
+    first.append("changed")
+    assert terms(text, stem=False) == ["les", "garanties", "de", "etat"]
+    assert terms(text, lang="en") == ["les", "garanties", "de", "etat"]
+    assert terms(text) == ["garant", "etat"]
+
+
 def test_analyzer_survives_pickling():
     # Whoosh pickles the analyzer into the index.
     analyzer = french_analyzer()
