@@ -1,9 +1,11 @@
 """Readers -> enrichment -> writer: a full rebuild or an incremental update.
 
-Enrichment (language, persons, topics) runs in a pool of worker processes;
-persons are then merged across the whole archive (one person, one value)
-before anything is written, which is why articles are read first and written
-last, waiting in between in a spool on disk (:mod:`.spool`).
+Enrichment (language, persons, agencies, copy fingerprints) runs in a pool
+of worker processes; persons are then merged across the whole archive (one
+person, one value) and copies grouped before anything is written, which is
+why articles are read first and written last, waiting in between in a spool
+on disk (:mod:`.spool`). Topics are found in the processes that write, just
+before each part is written (:class:`_Records`).
 """
 from __future__ import annotations
 
