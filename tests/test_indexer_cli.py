@@ -251,6 +251,27 @@ def test_the_index_holds_the_postings_whooshs_own_writer_gives(tmp_path, monkeyp
     assert len(ours) > 20_000 and max(len(postings) for postings in ours.values()) > 1024   # several blocks
 
 
+def test_an_updated_index_holds_the_text_postings_a_rebuild_gives(tmp_path):
+    # A rebuild pools a field of an article at a time, each term the analysis's string; an update pools what
+    # Whoosh gives one posting at a time, its new articles' terms and the merged segments' as bytes. Either
+    # way a term must be one term, with all its articles.
+    lines = corpus_lines(360, start=9000)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "a.jsonl").write_text("".join(lines[:300]), encoding="utf-8")
+    assert run("index", str(archive), "--index", str(tmp_path / "updated"), "--no-persons", "-q").exit_code == 0
+    changed = json.loads(lines[0])
+    changed["text"] += " Un paragraphe ajouté sur les zibelines du Kamtchatka."
+    (archive / "a.jsonl").write_text(json.dumps(changed) + "\n" + "".join(lines[1:300]), encoding="utf-8")
+    (archive / "b.jsonl").write_text("".join(lines[300:]), encoding="utf-8")
+    result = run("index", "--update", str(archive), "--index", str(tmp_path / "updated"), "--no-persons", "-q")
+    assert "indexed 60, updated 1," in result.output
+    assert run("index", str(archive), "--index", str(tmp_path / "rebuilt"), "--no-persons", "-q").exit_code == 0
+    updated, rebuilt = (_text_postings_by_article(tmp_path / name) for name in ("updated", "rebuilt"))
+    assert updated == rebuilt
+    assert ("body", b"zibelin") in updated and len(updated) > 20_000
+
+
 def test_fields_no_query_reads_are_stored_not_indexed(corpus_index):
     # Dates are filtered, sorted and counted on their column; URLs, hashes, origins, sections and tags are only
     # shown. Indexed, a date made eight terms, most of them unique to one article, as did a URL and a hash.
@@ -283,6 +304,25 @@ def _postings(ix) -> dict:
                 postings.append((matcher.id(), matcher.weight(), matcher.value()))
                 matcher.next()
             found[term] = postings
+    return found
+
+
+def _text_postings_by_article(index_dir: Path) -> dict:
+    """(field, term) -> the (article id, weight, value) of each live article, for the text fields."""
+    fieldnames = {name for name, field in build_schema().items() if isinstance(field, FrenchText)}
+    found = {}
+    with store.open_generation(index_dir)[1].reader() as reader:
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        for term in reader.all_terms():
+            if term[0] not in fieldnames:
+                continue
+            matcher, postings = reader.postings(*term), set()
+            while matcher.is_active():
+                if matcher.id() in ids:
+                    postings.add((ids[matcher.id()], matcher.weight(), matcher.value()))
+                matcher.next()
+            if postings:
+                found[term] = postings
     return found
 
 

@@ -7,11 +7,11 @@ module path (``search.whoosh.schema``).
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import operator
 import pickle
 from collections import Counter, defaultdict
+from typing import Callable
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
@@ -100,6 +100,11 @@ class FrenchText(TEXT):
     def index(self, value, **kwargs):
         if not isinstance(value, str):
             return super().index(value, **kwargs)
+        return [(term.encode(), *posting) for term, *posting in self.postings(value)]
+
+    def postings(self, value: str) -> list[tuple]:
+        """:meth:`index` of a text, each term left a string: the analysis's own object for the word, whose
+        hash is kept, so the writer's pool finds it by identity (``search.whoosh.writer.BulkPool``)."""
         terms = (STEMMED if self.stem else FOLDED).term_list(value, getattr(value, "lang", "fr"))
         if isinstance(self.format, Positions):
             return _with_positions(terms, self.format.field_boost)
@@ -107,33 +112,37 @@ class FrenchText(TEXT):
 
 
 def _with_positions(terms: list[str], boost: float) -> list[tuple]:
-    """(term bytes, frequency, weight, encoded positions) of each distinct term, as Whoosh's Positions gives."""
+    """(term, frequency, weight, encoded positions) of each distinct term, as Whoosh's Positions gives."""
     positions = defaultdict(list)
     for position, term in enumerate(terms):
         positions[term].append(position)
-    return [(term.encode(), len(found), _weight(len(found), boost),
-             _encoded(found) if len(found) > 1 else _one(found[0]))
+    weights, one = _WEIGHTS[boost], _ONE
+    return [(term, len(found), weights[len(found)], _encoded(found) if len(found) > 1 else one[found[0]])
             for term, found in positions.items()]
 
 
-@functools.lru_cache(maxsize=1 << 12)
-def _weight(count: int, boost: float) -> float:
-    """``count * boost``, one object per value: a writer pools millions of postings, and a weight made anew for
-    each is one more object scattered in memory to reach when the pool is spilled (most are the same few)."""
-    return count * boost
+def _with_frequencies(terms: list[str], boost: float) -> list[tuple]:
+    """(term, frequency, weight, encoded frequency) of each distinct term, as Whoosh's Frequency gives."""
+    weights, frequency = _WEIGHTS[boost], _FREQUENCY
+    return [(term, count, weights[count], frequency[count]) for term, count in Counter(terms).items()]
 
 
-@functools.lru_cache(maxsize=1 << 10)
-def _frequency(count: int) -> bytes:
-    """``Frequency.encode``'s bytes, one object per value (see :func:`_weight`)."""
-    return pack_uint(count)
+class _Made(dict):
+    """``make(key)`` of each key, made once and shared.
 
+    A writer pools millions of postings, and a value made anew for each is
+    one more object scattered in memory to reach when the pool is spilled;
+    most are the same few. A dict is looked up in C, where calling an
+    ``lru_cache`` for each term was a third of the time of a text's postings.
+    """
 
-@functools.lru_cache(maxsize=1 << 16)
-def _one(position: int) -> bytes:
-    """A single position's bytes: three terms in four of an article occur once, and a position repeats from
-    article to article, so pickling it each time would be wasted."""
-    return _encoded([position])
+    def __init__(self, make: Callable):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
 
 
 def _encoded(positions: list[int]) -> bytes:
@@ -142,9 +151,10 @@ def _encoded(positions: list[int]) -> bytes:
     return pack_uint(len(gaps)) + pickle.dumps(gaps, 2)
 
 
-def _with_frequencies(terms: list[str], boost: float) -> list[tuple]:
-    """(term bytes, frequency, weight, encoded frequency) of each distinct term, as Whoosh's Frequency gives."""
-    return [(term.encode(), count, _weight(count, boost), _frequency(count)) for term, count in Counter(terms).items()]
+_WEIGHTS = _Made(lambda boost: _Made(lambda count: count * boost))   # boost -> count -> count * boost
+_FREQUENCY = _Made(pack_uint)                                        # count -> ``Frequency.encode``'s bytes
+# A single position's bytes: three terms in four of an article occur once, at a position found in other articles.
+_ONE = _Made(lambda position: _encoded([position]))
 
 
 class StoredDate(DATETIME):

@@ -43,6 +43,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool
 
 from ..store import WriteFailed
+from .schema import FrenchText
 
 # Whoosh pickles a block's data with protocol 2, which spells each bytes object (a block's values, a
 # posting's positions) as a call to _codecs.encode of a Latin-1 string: 40 bytes more, and a function call to
@@ -75,6 +76,12 @@ class BulkPool(PostingPool):
     postings), so that spilling, reading back and merging runs cost a step
     per term, not per posting. All runs are merged at once (Whoosh merges
     128 at a time, writing most postings twice past 128 runs).
+
+    The dicts are keyed by the term as a string, encoded only when spilled
+    (code point order is UTF-8's byte order). A text field's terms are the
+    analysis's own strings, one object a word with its hash kept, which a
+    dict finds by identity: a bytes object made afresh for each posting was
+    hashed, then compared byte by byte.
     """
 
     def __init__(self, *args, **kwargs):
@@ -91,15 +98,18 @@ class BulkPool(PostingPool):
     def add(self, item) -> None:
         """One posting as Whoosh gives it (updates and merged segments)."""
         fieldname, btext, docnum, weight, value = item
-        self._terms(fieldname)[btext] += (docnum, weight, value)
+        self._terms(fieldname)[_text(btext)] += (docnum, weight, value)
         self._grown(1)
 
     def add_field(self, fieldname: str, docnum: int, items: list[tuple]) -> None:
-        """A field's (term, frequency, weight, value) of one document."""
+        """A field's (term, frequency, weight, value) of one document, each term a string (``FrenchText``'s
+        postings) or UTF-8 bytes (Whoosh's other fields)."""
         if not items:
             return
-        btexts, _, weights, values = zip(*items)
-        postings = map(self._terms(fieldname).__getitem__, btexts)
+        texts, _, weights, values = zip(*items)
+        if type(texts[0]) is bytes:
+            texts = map(bytes.decode, texts)
+        postings = map(self._terms(fieldname).__getitem__, texts)
         _consume(map(list.extend, postings, zip(itertools.repeat(docnum), weights, values)))
         self._grown(len(items))
 
@@ -112,7 +122,7 @@ class BulkPool(PostingPool):
         """The pooled postings as (key, flat postings) sorted by key; the pool emptied."""
         lists = []
         for prefix, terms in sorted((name.encode() + b"\0", terms) for name, terms in self._fields.items()):
-            lists += [(prefix + btext, terms[btext]) for btext in sorted(terms)]
+            lists += [(prefix + text.encode(), terms[text]) for text in sorted(terms)]
         self._fields = {}
         return lists
 
@@ -154,6 +164,10 @@ class BulkPool(PostingPool):
         finally:
             f.close()
             self._remove_run(path)
+
+
+def _text(term: str | bytes) -> str:
+    return term.decode() if type(term) is bytes else term
 
 
 def _consume(iterator: Iterator) -> None:
@@ -208,8 +222,7 @@ def add_document(writer, fields: dict) -> None:
         field = schema[fieldname]
         length = 0
         if field.indexed:
-            items = field.index(value)
-            items = items if isinstance(items, list) else list(items)
+            items = field.postings(value) if isinstance(field, FrenchText) else list(field.index(value))
             writer.pool.add_field(fieldname, docnum, items)
             if field.scorable:
                 length = sum(map(_FREQUENCY, items))
