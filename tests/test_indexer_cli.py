@@ -296,15 +296,8 @@ def _whooshs_own_schema() -> Schema:
 
 
 def _postings(ix) -> dict:
-    found = {}
     with ix.reader() as reader:
-        for term in reader.all_terms():
-            matcher, postings = reader.postings(*term), []
-            while matcher.is_active():
-                postings.append((matcher.id(), matcher.weight(), matcher.value()))
-                matcher.next()
-            found[term] = postings
-    return found
+        return {term: list(_each_posting(reader, term)) for term in reader.all_terms()}
 
 
 def _text_postings_by_article(index_dir: Path) -> dict:
@@ -313,17 +306,19 @@ def _text_postings_by_article(index_dir: Path) -> dict:
     found = {}
     with store.open_generation(index_dir)[1].reader() as reader:
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
-        for term in reader.all_terms():
-            if term[0] not in fieldnames:
-                continue
-            matcher, postings = reader.postings(*term), set()
-            while matcher.is_active():
-                if matcher.id() in ids:
-                    postings.add((ids[matcher.id()], matcher.weight(), matcher.value()))
-                matcher.next()
+        for term in (term for term in reader.all_terms() if term[0] in fieldnames):
+            postings = {(ids[docnum], *rest) for docnum, *rest in _each_posting(reader, term) if docnum in ids}
             if postings:
                 found[term] = postings
     return found
+
+
+def _each_posting(reader, term: tuple):
+    """(document number, weight, value) of each posting of the term, deleted documents included."""
+    matcher = reader.postings(*term)
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight(), matcher.value()
+        matcher.next()
 
 
 def _answer(engine, query: str) -> dict:
