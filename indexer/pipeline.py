@@ -1,7 +1,7 @@
 """Readers -> enrichment -> writer: a full rebuild or an incremental update.
 
 Enrichment (language, persons, agencies, copy fingerprints) runs in a pool
-of worker processes; persons are then merged across the whole archive (one
+of worker processes while the articles are read; persons are then merged across the whole archive (one
 person, one value) and copies grouped before anything is written, which is
 why articles are read first and written last, waiting in between in a spool
 on disk (:mod:`.spool`). Topics are found in the processes that write, just
@@ -13,7 +13,10 @@ import itertools
 import multiprocessing
 import sys
 import time
+from collections import deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -80,8 +83,10 @@ class Options:
 
 # --- reading ----------------------------------------------------------------------
 
-def read_articles(paths: list[Path], report: Report, options: Options, spool: Spool) -> dict[str, Entry]:
-    """Every readable article once, spooled; each bad input becomes one reported problem."""
+def read_articles(paths: list[Path], report: Report, options: Options, spool: Spool,
+                  kept: Callable[[str, Entry], None] = lambda article_id, entry: None) -> dict[str, Entry]:
+    """Every readable article once, spooled, each given to ``kept`` as it is; each bad input becomes one
+    reported problem."""
     jobs = input_jobs(paths)
     entries: dict[str, Entry] = {}
     done = 0
@@ -89,7 +94,7 @@ def read_articles(paths: list[Path], report: Report, options: Options, spool: Sp
     for items, job_done in _read_jobs(jobs, options.workers):
         for item in items:
             if isinstance(item, Article):
-                item = _keep(item, entries, spool)
+                item = _keep(item, entries, spool, kept)
             if item is not None:
                 _problem(item, report, options)
         if job_done:
@@ -138,24 +143,27 @@ def _read_job(job: FileJob | Problem) -> list[Article | Problem]:
     return [job] if isinstance(job, Problem) else list(read_file(job))
 
 
-def _keep(article: Article, entries: dict[str, Entry], spool: Spool) -> Problem | None:
+def _keep(article: Article, entries: dict[str, Entry], spool: Spool,
+          kept: Callable[[str, Entry], None]) -> Problem | None:
     """Spool the article unless its id is taken; the problem with the one left out.
 
     A page captured more than once (web archives, re-crawls) is indexed from
     its latest capture; any other repeated id is an error in the input.
     """
-    kept = entries.get(article.id)
-    if kept is None:
-        entries[article.id] = spool.add(article)
+    before = entries.get(article.id)
+    if before is None:
+        entries[article.id] = entry = spool.add(article)
+        kept(article.id, entry)
         return None
-    if not (article.captured and kept.captured):
+    if not (article.captured and before.captured):
         return Problem(article.origin,
-                       f"duplicate id {article.id!r} (already read from {kept.origin}); not indexed")
-    if article.captured > kept.captured:
-        entries[article.id] = spool.add(article)
-        newer, older = (article.origin, article.captured), (kept.origin, kept.captured)
+                       f"duplicate id {article.id!r} (already read from {before.origin}); not indexed")
+    if article.captured > before.captured:
+        entries[article.id] = entry = spool.add(article)
+        kept(article.id, entry)
+        newer, older = (article.origin, article.captured), (before.origin, before.captured)
     else:
-        newer, older = (kept.origin, kept.captured), (article.origin, article.captured)
+        newer, older = (before.origin, before.captured), (article.origin, article.captured)
     return Problem(older[0], f"{article.id!r}: the capture of {older[1]:%Y-%m-%d %H:%M} is older "
                    f"than the one in {newer[0]} ({newer[1]:%Y-%m-%d %H:%M}), which is indexed",
                    skipped=True)
@@ -192,7 +200,7 @@ class _Enricher:
         agencies = [agencies_of(a) for a in batch]
         fingerprints = [copies.fingerprint(a.body) for a in batch]
         tags = self._persons.take_tags() if self._persons else TagEvidence()
-        return list(zip((a.id for a in batch), langs, persons, agencies, fingerprints)), tags
+        return list(zip(langs, persons, agencies, fingerprints)), tags
 
 
 _worker_enricher: _Enricher | None = None
@@ -207,42 +215,95 @@ def _enrich_in_worker(extents):
     return _worker_enricher(extents)
 
 
-def enrich(spool: Spool, entries: dict[str, Entry], cache_dir: Path | None, options: Options) -> TagEvidence:
-    """Fill the entries' lang, persons (as extracted, per article), agencies and copy fingerprints; the tag
-    evidence of their entities. (Topics are found as articles are written: see :class:`_Records`.)"""
-    batches = _chunks(spool.extents(entries.values()), BATCH)
-    tags = TagEvidence()
-    done = 0
-    options.progress("enrich", 0, len(entries))
-    if options.workers > 1 and len(entries) > BATCH:
-        context = multiprocessing.get_context("fork")
-        with frozen_for_children(), context.Pool(options.workers, _init_worker,
-                                                 (spool, cache_dir, options.entities)) as pool:
-            # Workers read their articles from the spool: only where they are goes to them, only ids come back
-            # with the results. (Passing the articles took this process a quarter of a core.)
-            results = pool.imap(_enrich_in_worker, batches)
-            for result in results:
-                done = _apply(entries, result, tags, done, options)
-    else:
-        enricher = _Enricher(spool, cache_dir, options.entities)
-        for batch in batches:
-            done = _apply(entries, enricher(batch), tags, done, options)
-    return tags
+def read_and_enrich(paths: list[Path], report: Report, options: Options, spool: Spool, cache_dir: Path | None,
+                    wanted: Callable[[str, Entry], bool] = lambda article_id, entry: True
+                    ) -> tuple[dict[str, Entry], TagEvidence]:
+    """:func:`read_articles`, the wanted entries given their lang, persons (as extracted, per article),
+    agencies and copy fingerprints as they are read; the tag evidence of their entities. (Topics are found
+    as articles are written: see :class:`_Records`.)"""
+    with _Enrichment(spool, cache_dir, options) as enrichment:
+        def kept(article_id: str, entry: Entry) -> None:
+            if wanted(article_id, entry):
+                enrichment.add(entry)
+        entries = read_articles(paths, report, options, spool, kept)
+        return entries, enrichment.finish()
 
 
-def _apply(entries: dict[str, Entry], result, tags: TagEvidence, done: int, options: Options) -> int:
-    rows, batch_tags = result
-    tags.merge(batch_tags)
-    for article_id, lang, persons, agencies, fingerprint in rows:
-        entry = entries[article_id]
-        # Unpickled results hold objects per article for the same few languages and agencies:
-        # shared, they save a third of what a million entries take.
-        entry.lang, entry.persons = lang and sys.intern(lang), tuple(persons)
-        entry.agencies = _shared(agencies)
-        entry.fingerprint = copies.packed(fingerprint)
-    done += len(rows)
-    options.progress("enrich", done, len(entries))
-    return done
+class _Enrichment:
+    """Entries sent to enrichment a batch at a time while the articles are still being read.
+
+    JSON Lines are parsed in the indexing process (see :func:`_read_jobs`):
+    enriching only once all were read left the other core idle for as long
+    as reading took (157 s of a million-article rebuild). The worker
+    processes are forked at the first full batch, so a small input is
+    enriched here; they read their articles from the spool, flushed before
+    each batch is sent, and only where they are goes to them.
+    """
+
+    AHEAD = 32         # batches sent and not yet applied, past which reading waits for the oldest
+
+    def __init__(self, spool: Spool, cache_dir: Path | None, options: Options):
+        self.spool, self.cache_dir, self.options = spool, cache_dir, options
+        self.tags = TagEvidence()
+        self.sent = self.done = 0
+        self._batch: list[Entry] = []
+        self._running: deque[tuple[list[Entry], AsyncResult]] = deque()
+        self._pool = self._enricher = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> _Enrichment:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def add(self, entry: Entry) -> None:
+        self._batch.append(entry)
+        if len(self._batch) == BATCH:
+            self._send(self._batch)
+            self._batch = []
+            while self._running and (len(self._running) > self.AHEAD or self._running[0][1].ready()):
+                self._apply_oldest()
+
+    def finish(self) -> TagEvidence:
+        """Every entry added enriched; the tag evidence of all."""
+        if self._batch:
+            self._send(self._batch)
+        self.options.progress("enrich", self.done, self.sent)    # while reading, the progress shown is reading's
+        while self._running:
+            self._apply_oldest()
+            self.options.progress("enrich", self.done, self.sent)
+        self._stack.close()
+        return self.tags
+
+    def _send(self, batch: list[Entry]) -> None:
+        self.sent += len(batch)
+        extents = self.spool.extents(batch)          # in the batch's order: the spool's, the order read
+        if self._pool is None and self.options.workers > 1 and len(batch) == BATCH:
+            context = multiprocessing.get_context("fork")
+            self._stack.enter_context(frozen_for_children())
+            self._pool = self._stack.enter_context(context.Pool(
+                self.options.workers, _init_worker, (self.spool, self.cache_dir, self.options.entities)))
+        if self._pool is None:
+            self._enricher = self._enricher or _Enricher(self.spool, self.cache_dir, self.options.entities)
+            self._apply(batch, self._enricher(extents))
+        else:
+            self._running.append((batch, self._pool.apply_async(_enrich_in_worker, (extents,))))
+
+    def _apply_oldest(self) -> None:
+        batch, result = self._running.popleft()
+        self._apply(batch, result.get())
+
+    def _apply(self, batch: list[Entry], result: tuple[list[tuple], TagEvidence]) -> None:
+        rows, tags = result
+        self.tags.merge(tags)
+        for entry, (lang, persons, agencies, fingerprint) in zip(batch, rows):
+            # Unpickled results hold objects per article for the same few languages and agencies:
+            # shared, they save a third of what a million entries take.
+            entry.lang, entry.persons = lang and sys.intern(lang), tuple(persons)
+            entry.agencies = _shared(agencies)
+            entry.fingerprint = copies.packed(fingerprint)
+        self.done += len(batch)
 
 
 _SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -352,8 +413,7 @@ def build(paths: list[Path], store: Store, options: Options) -> Report:
     started = time.monotonic()
     report = Report()
     with store.lock(), Spool() as spool:
-        entries = read_articles(paths, report, options, spool)
-        tags = enrich(spool, entries, store.cache_dir(), options)
+        entries, tags = read_and_enrich(paths, report, options, spool, store.cache_dir())
         registry = _merge_persons(entries.values(), tags)
         _group_copies(spool, entries)
         with frozen_for_children(), store.rebuild(options.workers) as batch:
@@ -431,8 +491,11 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
         meta = store.meta()
         old_registry = PersonRegistry.from_dict(meta.get("persons", {}))
         existing = store.entries()
-        read = read_articles(paths, report, options, spool)
-        changed = {i: e for i, e in read.items() if i not in existing or existing[i].content_hash != e.content_hash}
+
+        def is_changed(article_id: str, entry: Entry) -> bool:
+            return article_id not in existing or existing[article_id].content_hash != entry.content_hash
+        read, fresh_tags = read_and_enrich(paths, report, options, spool, store.cache_dir(), is_changed)
+        changed = {i: e for i, e in read.items() if is_changed(i, e)}
         report.unchanged = len(read) - len(changed)
         # A missing root is a failed input, not an emptied folder: it must not remove anything.
         roots = [p.resolve() for p in paths if p.exists()]
@@ -440,7 +503,7 @@ def update(paths: list[Path], store: Store, options: Options) -> Report:
         # The kept articles' evidence is the previous run's: removed and replaced articles are not taken out
         # of it (it weighs how the model tags a word; a few articles more or less do not change that).
         tags = TagEvidence(meta.get("person_tags"))
-        tags.merge(enrich(spool, changed, store.cache_dir(), options))
+        tags.merge(fresh_tags)
         replaced = set(changed) | set(gone)
         kept = {i: entry for i, entry in existing.items() if i not in replaced}
         kept_persons = {i: [old_registry.canonical(key) or key for key in entry.persons]

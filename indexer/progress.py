@@ -26,6 +26,7 @@ class Progress:
         self.interval = interval
         self.phase = None
         self.started = self.last = 0.0
+        self.first = 0        # done when the phase started: work begun in the phase before (enrichment)
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -33,8 +34,9 @@ class Progress:
         now = time.monotonic()
         if phase != self.phase:
             self._end_phase(now)
-            self.phase, self.started, self.last = phase, now, 0.0
-        if done < total and now - self.last < (0.2 if self.tty else self.interval):
+            self.phase, self.started, self.last, self.first = phase, now, 0.0, done
+        done_before = done == total == self.first      # all of the phase's work was done in the one before
+        if done_before or done < total and now - self.last < (0.2 if self.tty else self.interval):
             return
         self.last = now
         click.echo(self._line(phase, done, total, now), file=self.stream, nl=not self.tty)
@@ -44,7 +46,7 @@ class Progress:
     def _line(self, phase: str, done: int, total: int, now: float) -> str:
         label, unit = PHASES.get(phase, (phase, "art."))
         elapsed = max(now - self.started, 1e-6)
-        rate = done / elapsed
+        rate = (done - self.first) / elapsed
         if phase == "commit":
             return f"\r{label}…" if self.tty else f"{label}…"
         eta = (total - done) / rate if rate and done < total else 0

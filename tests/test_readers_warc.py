@@ -19,6 +19,7 @@ from manchette_cli import cli
 from search.document import Article
 from search.engine import open_engine
 from search.request import SearchRequest
+from search.whoosh.store import WhooshStore
 
 PAGES = 20
 
@@ -152,3 +153,29 @@ def test_a_page_captured_again_is_indexed_from_its_latest_capture(tmp_path, save
     assert result.output.count("is older than the one in") == 2
     (hit,) = open_engine(index_dir).search(SearchRequest(query="")).hits
     assert hit.title == "Titre revu après correction" and hit.url == url
+
+
+def test_a_page_captured_again_after_enrichment_began_is_enriched_from_its_latest_capture(tmp_path):
+    """Articles are enriched while the crawl is still being read, a batch at a time: a later capture that
+    replaces a page already sent to the workers gets its own language and fingerprint. Here it carries the
+    text of another page of the crawl, so the two are grouped as copies."""
+    pages = {a.url: (Path(a.origin).read_bytes(), a) for a in read_paths(sample_pages(tmp_path / "pages", 80))}
+    urls = list(pages)                                  # 80 pages: past the first batch of 64
+    source = next(url for url in reversed(urls) if len(pages[url][1].body.split()) > 100)
+    crawl = tmp_path / "crawl.warc.gz"
+    with crawl.open("wb") as stream:
+        archive = Archive(stream)
+        for url in urls:
+            archive.capture(url, pages[url][0], date="2019-01-01T00:00:00Z")
+        archive.capture(urls[0], pages[source][0], date="2020-01-01T00:00:00Z")
+    entries = {}
+    for workers in ("1", "2"):
+        index_dir = tmp_path / f"idx-{workers}"
+        result = CliRunner().invoke(cli, ["index", str(crawl), "--index", str(index_dir), "--no-persons",
+                                          "--workers", workers, "-q"])
+        assert result.exit_code == 0, result.output
+        assert f"indexed {len(urls)}" in result.output and "skipped 1, failed 0" in result.output
+        entries[workers] = WhooshStore(index_dir).entries()
+    recaptured, copied = entries["2"][warc.record_id(urls[0])], entries["2"][warc.record_id(source)]
+    assert recaptured.group and recaptured.group == copied.group
+    assert entries["2"] == entries["1"]
