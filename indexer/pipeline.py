@@ -84,7 +84,7 @@ class Options:
 # --- reading ----------------------------------------------------------------------
 
 def read_articles(paths: list[Path], report: Report, options: Options, spool: Spool,
-                  kept: Callable[[str, Entry], None] = lambda article_id, entry: None) -> dict[str, Entry]:
+                  kept: Callable[[str, Entry], None]) -> dict[str, Entry]:
     """Every readable article once, spooled, each given to ``kept`` as it is; each bad input becomes one
     reported problem."""
     jobs = input_jobs(paths)
