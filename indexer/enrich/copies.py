@@ -41,8 +41,9 @@ _rng = np.random.default_rng(20261127)
 _A = _rng.integers(1, 2 ** 63, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)   # odd multipliers
 _B = _rng.integers(0, 2 ** 63, BANDS * ROWS, dtype=np.uint64)
 _ROW_WEIGHTS = _rng.integers(1, 2 ** 63, (BANDS, ROWS), dtype=np.uint64) | np.uint64(1)   # a band's rows -> one hash
-_WORD_CACHE: dict[str, int] = {}
 _WORD_CACHE_LIMIT = 500_000
+# A 5-gram's k-th word is rotated by k * 13 bits (the constants made once: NumPy scalars cost a call each).
+_ROTATIONS = [(k, np.uint64(k * 13), np.uint64(64 - k * 13)) for k in range(1, SHINGLE)]
 
 
 def _hash64(text: str, signed: bool = False) -> int:
@@ -50,37 +51,38 @@ def _hash64(text: str, signed: bool = False) -> int:
     return int.from_bytes(digest, "little", signed=signed)
 
 
-def _word_hashes(text_words: list[str]) -> list[int]:
-    """A stable 64-bit hash per word (cached per process: most words repeat from article to article)."""
-    hashes = list(map(_WORD_CACHE.get, text_words))
-    if None in hashes:
-        if len(_WORD_CACHE) > _WORD_CACHE_LIMIT:
-            _WORD_CACHE.clear()
-        for number, value in enumerate(hashes):
-            if value is None:
-                # Signed: NumPy makes an int64 array of them faster than a uint64 one of large ints.
-                hashes[number] = _WORD_CACHE[text_words[number]] = _hash64(text_words[number], signed=True)
-    return hashes
+class _WordHashes(dict):
+    """Word -> a stable 64-bit hash, made on first sight and kept (most words repeat from article to article):
+    a dict whose ``__missing__`` hashes, so that a text's words are looked up in one call in C."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > _WORD_CACHE_LIMIT:
+            self.clear()
+        # Signed: NumPy reads an int64 faster than a uint64 from a large int.
+        value = self[word] = _hash64(word, signed=True)
+        return value
+
+
+_WORD_HASHES = _WordHashes()
 
 
 def _gram_hashes(text_words: list[str]) -> np.ndarray:
     """A 64-bit hash per word 5-gram, in text order: its words' hashes, rotated by position, xor-ed."""
-    hashed = np.array(_word_hashes(text_words), dtype=np.int64).view(np.uint64)
+    hashed = np.fromiter(map(_WORD_HASHES.__getitem__, text_words), dtype=np.int64,
+                         count=len(text_words)).view(np.uint64)
     count = max(len(hashed) - SHINGLE + 1, 0)
     grams = hashed[:count].copy()
-    with np.errstate(over="ignore"):
-        for k in range(1, SHINGLE):
-            part = hashed[k:k + count]
-            grams ^= (part << np.uint64(k * 13)) | (part >> np.uint64(64 - k * 13))
+    for k, left, right in _ROTATIONS:
+        part = hashed[k:k + count]
+        grams ^= (part << left) | (part >> right)
     return grams
 
 
 def _band_hashes(text_words: list[str]) -> list[int]:
     """MinHash of the word 5-grams, 16 bands of 5 rows, each band hashed to 64 bits."""
-    grams = _gram_hashes(text_words)
-    with np.errstate(over="ignore"):
-        minima = (grams[None, :] * _A[:, None] + _B[:, None]).min(axis=1)
-        return (minima.reshape(BANDS, ROWS) * _ROW_WEIGHTS).sum(axis=1, dtype=np.uint64).tolist()
+    hashed = np.multiply.outer(_A, _gram_hashes(text_words))    # unsigned: wraps around silently
+    hashed += _B[:, None]
+    return (hashed.min(axis=1).reshape(BANDS, ROWS) * _ROW_WEIGHTS).sum(axis=1, dtype=np.uint64).tolist()
 
 
 def gram_set(text: str) -> np.ndarray:
