@@ -41,7 +41,7 @@ _rng = np.random.default_rng(20261127)
 _A = _rng.integers(1, 2 ** 63, BANDS * ROWS, dtype=np.uint64) | np.uint64(1)   # odd multipliers
 _B = _rng.integers(0, 2 ** 63, BANDS * ROWS, dtype=np.uint64)
 _ROW_WEIGHTS = _rng.integers(1, 2 ** 63, (BANDS, ROWS), dtype=np.uint64) | np.uint64(1)   # a band's rows -> one hash
-_WORD_CACHE_LIMIT = 500_000
+_WORD_HASHES_LIMIT = 500_000
 # A 5-gram's k-th word is rotated by k * 13 bits (the constants made once: NumPy scalars cost a call each).
 _ROTATIONS = [(k, np.uint64(k * 13), np.uint64(64 - k * 13)) for k in range(1, SHINGLE)]
 
@@ -56,7 +56,7 @@ class _WordHashes(dict):
     a dict whose ``__missing__`` hashes, so that a text's words are looked up in one call in C."""
 
     def __missing__(self, word: str) -> int:
-        if len(self) > _WORD_CACHE_LIMIT:
+        if len(self) > _WORD_HASHES_LIMIT:
             self.clear()
         # Signed: NumPy reads an int64 faster than a uint64 from a large int.
         value = self[word] = _hash64(word, signed=True)
